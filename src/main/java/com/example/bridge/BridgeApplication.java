@@ -9,7 +9,13 @@ public final class BridgeApplication {
     }
 
     public static void main(String... args) throws Exception {
-        Main main = new Main(BridgeApplication.class, DatabaseConfiguration.class);
-        main.run(args);
+        createMain().run(args);
+    }
+
+    /** The bundle as Camel Main runs it; tests start the very same thing in-process. */
+    public static Main createMain() {
+        Main main = new Main();
+        main.configure().addConfiguration(DatabaseConfiguration.class);
+        return main;
     }
 }

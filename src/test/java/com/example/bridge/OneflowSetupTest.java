@@ -1,0 +1,452 @@
+package com.example.bridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.bridge.support.CapturedLogs;
+import com.example.bridge.support.FakeOneflow;
+import com.example.bridge.support.RunningBridge;
+import com.example.bridge.support.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Setup URL (Automatic Authentication), through HTTP, against WireMock as Oneflow and a real database. */
+class OneflowSetupTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = FakeOneflow.token("acme");
+    private static final long ACCOUNT = 123;
+
+    private static TestDatabase database;
+    private static FakeOneflow oneflow;
+    private static RunningBridge bridge;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.create();
+        oneflow = new FakeOneflow();
+        bridge = RunningBridge.start(properties(Map.of()));
+    }
+
+    @AfterAll
+    static void stop() {
+        bridge.close();
+        oneflow.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        database.clear("oneflow_account");
+        oneflow.reset();
+    }
+
+    static Map<String, String> properties(Map<String, String> extra) {
+        Map<String, String> properties = new HashMap<>(database.bridgeProperties());
+        properties.put("oneflow.api-url", oneflow.url());
+        properties.put("oneflow.timeout-ms", "1000");
+        properties.putAll(extra);
+        return properties;
+    }
+
+    static String enable(long accountId, String token, String email) {
+        String data = email == null ? "{\"token\":\"" + token + "\"}"
+                : "{\"token\":\"" + token + "\",\"email\":\"" + email + "\"}";
+        return "{\"account_id\":" + accountId + ",\"event\":\"enable\",\"data\":" + data + "}";
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private Map<String, Object> row(long accountId) {
+        List<Map<String, Object>> rows = database.rows("SELECT * FROM oneflow_account WHERE account_id = " + accountId);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    @Test
+    void enable_with_valid_token_stores_the_account() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, "jane@acme.example"));
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = json(response);
+        assertEquals(ACCOUNT, body.get("account_id").asLong());
+        assertEquals("enabled", body.get("status").asText());
+        assertEquals("Acme AB", body.get("account_name").asText());
+        assertFalse(body.has("oauth_link"));
+        Map<String, Object> row = row(ACCOUNT);
+        assertEquals("ENABLED", row.get("status"));
+        assertEquals(TOKEN, row.get("api_token"));
+        assertEquals("jane@acme.example", row.get("user_email"));
+        assertEquals("Acme AB", row.get("account_name"));
+        assertTrue(row.get("created_at") != null && row.get("updated_at") != null);
+        var sent = oneflow.requestsWith(TOKEN);
+        assertEquals(1, sent.size());
+        assertEquals("jane@acme.example", sent.get(0).getHeader("x-oneflow-user-email"));
+    }
+
+    @Test
+    void enable_without_email_sends_no_email_header_and_stores_none() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertNull(row(ACCOUNT).get("user_email"));
+        assertFalse(oneflow.requestsWith(TOKEN).get(0).containsHeader("x-oneflow-user-email"));
+    }
+
+    @Test
+    void enable_again_replaces_the_token_and_keeps_created_at() throws Exception {
+        String newToken = FakeOneflow.token("acme-rotated");
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        oneflow.account(newToken, ACCOUNT, "Acme Renamed AB");
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+        Object createdAt = row(ACCOUNT).get("created_at");
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, newToken, "new@acme.example"));
+
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, Object> row = row(ACCOUNT);
+        assertEquals(newToken, row.get("api_token"));
+        assertEquals("Acme Renamed AB", row.get("account_name"));
+        assertEquals("new@acme.example", row.get("user_email"));
+        assertEquals(createdAt, row.get("created_at"));
+        assertEquals(1, database.count("oneflow_account"));
+    }
+
+    @Test
+    void enable_with_mismatched_account_is_rejected() throws Exception {
+        oneflow.account(TOKEN, 999, "Someone Else AB");
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(403, response.statusCode());
+        assertEquals("account_mismatch", json(response).get("error").asText());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"401", "403"})
+    void enable_with_token_oneflow_refuses_is_401(int oneflowStatus) throws Exception {
+        oneflow.status(TOKEN, oneflowStatus);
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(401, response.statusCode());
+        JsonNode body = json(response);
+        assertEquals("invalid_oneflow_token", body.get("error").asText());
+        assertEquals("Invalid Oneflow API Token", body.get("message").asText());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @Test
+    void enable_of_an_existing_account_with_a_refused_token_keeps_the_stored_one() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+        String refused = FakeOneflow.token("refused");
+        oneflow.status(refused, 401);
+
+        assertEquals(401, bridge.postJson("/oneflow/setup", enable(ACCOUNT, refused, null)).statusCode());
+
+        assertEquals(TOKEN, row(ACCOUNT).get("api_token"));
+    }
+
+    @Test
+    void oneflow_rate_limit_becomes_502_with_its_retry_after() throws Exception {
+        oneflow.answer(TOKEN, aResponse().withStatus(429).withHeader("Retry-After", "120"));
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(502, response.statusCode());
+        assertEquals("oneflow_unavailable", json(response).get("error").asText());
+        assertEquals("120", response.headers().firstValue("Retry-After").orElse(null));
+        assertEquals(1, oneflow.requestsWith(TOKEN).size(), "a 429 is not retried by the bundle");
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @Test
+    void oneflow_server_error_becomes_502() throws Exception {
+        oneflow.status(TOKEN, 500);
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(502, response.statusCode());
+        assertEquals("oneflow_unavailable", json(response).get("error").asText());
+        assertFalse(response.headers().firstValue("Retry-After").isPresent());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @Test
+    void slow_oneflow_times_out_as_502() throws Exception {
+        oneflow.slow(TOKEN, ACCOUNT, 3000);
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(502, response.statusCode());
+        assertEquals("oneflow_unavailable", json(response).get("error").asText());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @Test
+    void dropped_connection_becomes_502() throws Exception {
+        oneflow.fault(TOKEN, Fault.CONNECTION_RESET_BY_PEER);
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(502, response.statusCode());
+        assertEquals("oneflow_unavailable", json(response).get("error").asText());
+    }
+
+    @Test
+    void unreadable_oneflow_answer_becomes_502() throws Exception {
+        oneflow.answer(TOKEN, aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("<html>"));
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(502, response.statusCode());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @Test
+    void refused_connection_becomes_502() throws Exception {
+        int closedPort = RunningBridge.freePort();
+        try (RunningBridge unreachable = RunningBridge.start(
+                properties(Map.of("oneflow.api-url", "http://127.0.0.1:" + closedPort)))) {
+
+            HttpResponse<String> response = unreachable.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+            assertEquals(502, response.statusCode());
+            assertEquals("oneflow_unavailable", json(response).get("error").asText());
+            assertEquals(0, database.count("oneflow_account"));
+        }
+    }
+
+    @Test
+    void oauth_link_is_returned_when_configured() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        try (RunningBridge withLink = RunningBridge.start(
+                properties(Map.of("oneflow.setup.oauth-link", "https://product.example/oauth/start")))) {
+
+            HttpResponse<String> response = withLink.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("https://product.example/oauth/start", json(response).get("oauth_link").asText());
+        }
+    }
+
+    @Test
+    void disable_erases_the_token_and_keeps_the_row() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, "jane@acme.example")).statusCode());
+        int oneflowCalls = oneflow.requestCount();
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup",
+                "{\"account_id\":123,\"event\":\"disable\",\"data\":{\"token\":null}}");
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = json(response);
+        assertEquals(ACCOUNT, body.get("account_id").asLong());
+        assertEquals("disabled", body.get("status").asText());
+        Map<String, Object> row = row(ACCOUNT);
+        assertEquals("DISABLED", row.get("status"));
+        assertNull(row.get("api_token"));
+        assertEquals("Acme AB", row.get("account_name"));
+        assertEquals(oneflowCalls, oneflow.requestCount(), "a disable does not call Oneflow");
+    }
+
+    @Test
+    void disable_of_an_unknown_account_answers_200_and_stores_nothing() throws Exception {
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", "{\"account_id\":404,\"event\":\"disable\"}");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("disabled", json(response).get("status").asText());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @Test
+    void enable_after_disable_restores_the_account() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+        bridge.postJson("/oneflow/setup", "{\"account_id\":123,\"event\":\"disable\"}");
+
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+
+        assertEquals("ENABLED", row(ACCOUNT).get("status"));
+        assertEquals(TOKEN, row(ACCOUNT).get("api_token"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "not json                  | `{account_id: 1`                                                              | 400 | invalid_json     |",
+        "empty body                | ``                                                                            | 400 | invalid_json     |",
+        "trailing garbage          | `{\"account_id\":1,\"event\":\"disable\"} x`                                  | 400 | invalid_json     |",
+        "duplicate key             | `{\"account_id\":1,\"account_id\":2,\"event\":\"disable\"}`                   | 400 | invalid_json     |",
+        "array                     | `[1,2]`                                                                       | 400 | invalid_request  |",
+        "missing account_id        | `{\"event\":\"disable\"}`                                                     | 400 | invalid_request  | account_id",
+        "account_id as string      | `{\"account_id\":\"123\",\"event\":\"disable\"}`                              | 400 | invalid_request  | account_id",
+        "account_id negative       | `{\"account_id\":-5,\"event\":\"disable\"}`                                   | 400 | invalid_request  | account_id",
+        "account_id fraction       | `{\"account_id\":1.5,\"event\":\"disable\"}`                                  | 400 | invalid_request  | account_id",
+        "account_id too big        | `{\"account_id\":99999999999999999999999,\"event\":\"disable\"}`              | 400 | invalid_request  | account_id",
+        "missing event             | `{\"account_id\":1}`                                                          | 400 | invalid_request  | event",
+        "event not a string        | `{\"account_id\":1,\"event\":true}`                                           | 400 | invalid_request  | event",
+        "unknown event             | `{\"account_id\":1,\"event\":\"delete\"}`                                     | 400 | invalid_request  | event",
+        "enable without data       | `{\"account_id\":1,\"event\":\"enable\"}`                                     | 400 | invalid_request  | data.token",
+        "data not an object        | `{\"account_id\":1,\"event\":\"enable\",\"data\":\"x\"}`                      | 400 | invalid_request  | data",
+        "enable without token      | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"email\":\"a@b.se\"}}`     | 400 | invalid_request  | data.token",
+        "token too short           | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":\"abc\"}}`        | 400 | invalid_request  | data.token",
+        "token with bad characters | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":\"abcdefghij'; DROP TABLE x; --abcdefghijklm\"}}` | 400 | invalid_request | data.token",
+        "token not a string        | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":12}}`             | 400 | invalid_request  | data.token",
+        "email malformed           | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":\"abcdefghijabcdefghijabcdefghijabcdefghij\",\"email\":\"not-an-email\"}}` | 400 | invalid_request | data.email",
+    })
+    void bad_input_is_a_4xx_json_error_and_changes_nothing(String name, String body, int status, String error, String field)
+            throws Exception {
+        oneflow.account("abcdefghijabcdefghijabcdefghijabcdefghij", 1, "Should Not Be Called");
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", body == null ? "" : body);
+
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode json = json(response);
+        assertEquals(error, json.get("error").asText());
+        assertTrue(json.get("message").asText().length() > 0);
+        if (field != null) {
+            assertTrue(json.get("message").asText().contains(field), json.get("message").asText());
+        }
+        assertEquals(0, oneflow.requestCount());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    @Test
+    void body_over_the_limit_is_413() throws Exception {
+        String padding = "x".repeat(70_000);
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup",
+                "{\"account_id\":1,\"event\":\"disable\",\"padding\":\"" + padding + "\"}");
+
+        assertEquals(413, response.statusCode());
+        assertEquals("payload_too_large", json(response).get("error").asText());
+    }
+
+    @Test
+    void form_encoded_body_is_not_json() throws Exception {
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("account_id=1&event=disable")));
+
+        assertEquals(400, response.statusCode());
+        assertEquals("invalid_json", json(response).get("error").asText());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET", "PUT", "DELETE"})
+    void other_methods_are_405(String method) throws Exception {
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+
+        assertEquals(405, response.statusCode());
+        assertEquals("method_not_allowed", json(response).get("error").asText());
+    }
+
+    @Test
+    void no_token_in_any_log_line_or_response_header() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        String refused = FakeOneflow.token("refused");
+        oneflow.status(refused, 401);
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        try (CapturedLogs logs = CapturedLogs.attach()) {
+            responses.add(bridge.send(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+                    .header("Content-Type", "application/json").header("x-oneflow-api-token", TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(enable(ACCOUNT, TOKEN, "jane@acme.example")))));
+            responses.add(bridge.postJson("/oneflow/setup", enable(ACCOUNT, refused, null)));
+            responses.add(bridge.postJson("/oneflow/setup", enable(999, TOKEN, null)));
+            responses.add(bridge.postJson("/oneflow/token", "{\"token\":\"" + TOKEN + "\"}"));
+            responses.add(bridge.get("/oneflow/accounts/" + ACCOUNT));
+
+            assertFalse(logs.lines().isEmpty(), "the flow logs its events");
+            for (String line : logs.lines()) {
+                assertFalse(line.contains(TOKEN) || line.contains(refused), "token in log line: " + line);
+            }
+        }
+        for (HttpResponse<String> response : responses) {
+            String headers = response.headers().map().toString();
+            assertFalse(headers.contains(TOKEN) || headers.contains(refused), "token in response headers: " + headers);
+            assertFalse(response.body().contains(TOKEN) || response.body().contains(refused), response.body());
+        }
+    }
+
+    @Test
+    void fifty_parallel_enables_of_one_account_make_one_row() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+
+        List<HttpResponse<String>> responses = parallel(IntStream.range(0, 50)
+                .mapToObj(i -> enable(ACCOUNT, TOKEN, "user" + i + "@acme.example")).toList());
+
+        for (HttpResponse<String> response : responses) {
+            assertEquals(200, response.statusCode(), response.body());
+        }
+        assertEquals(1, database.count("oneflow_account"));
+        assertEquals("ENABLED", row(ACCOUNT).get("status"));
+    }
+
+    @Test
+    void fifty_parallel_enables_of_fifty_accounts_make_fifty_rows() throws Exception {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            String token = FakeOneflow.token("account" + i);
+            oneflow.account(token, 1000 + i, "Account " + i);
+            bodies.add(enable(1000 + i, token, null));
+        }
+
+        List<HttpResponse<String>> responses = parallel(bodies);
+
+        for (HttpResponse<String> response : responses) {
+            assertEquals(200, response.statusCode(), response.body());
+        }
+        assertEquals(50, database.count("oneflow_account"));
+        assertEquals(50, database.rows("SELECT account_id FROM oneflow_account WHERE status = 'ENABLED'").size());
+    }
+
+    @Test
+    void a_restart_keeps_the_accounts() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        try (RunningBridge first = RunningBridge.start(properties(Map.of()))) {
+            assertEquals(200, first.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+        }
+
+        try (RunningBridge second = RunningBridge.start(properties(Map.of()))) {
+            HttpResponse<String> response = second.get("/oneflow/accounts/" + ACCOUNT);
+
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("Acme AB", json(response).get("account_name").asText());
+        }
+        assertEquals(TOKEN, row(ACCOUNT).get("api_token"));
+    }
+
+    private static List<HttpResponse<String>> parallel(List<String> bodies) {
+        List<CompletableFuture<HttpResponse<String>>> futures = bodies.stream()
+                .map(body -> RunningBridge.client().sendAsync(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+}

@@ -1,0 +1,76 @@
+package com.example.bridge.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.List;
+
+/** WireMock playing Oneflow's {@code GET /v1/accounts/me}, one stub per token. */
+public final class FakeOneflow implements AutoCloseable {
+
+    private static final String ACCOUNTS_ME = "/v1/accounts/me";
+
+    private final WireMockServer server = new WireMockServer(options().dynamicPort().containerThreads(60));
+
+    public FakeOneflow() {
+        server.start();
+    }
+
+    public String url() {
+        return server.baseUrl();
+    }
+
+    /** A 40-character token of letters, digits and hyphens, distinct per seed. */
+    public static String token(String seed) {
+        String base = (seed + "-oneflow-token-").repeat(8);
+        return base.substring(0, 40).replaceAll("[^A-Za-z0-9-]", "x");
+    }
+
+    public void account(String token, long id, String name) {
+        answer(token, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"id\":" + id + ",\"name\":\"" + name.replace("\"", "\\\"") + "\",\"country_code\":\"SE\"}"));
+    }
+
+    public void status(String token, int status) {
+        answer(token, aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"detail\":\"HTTP " + status + "\"}"));
+    }
+
+    public void answer(String token, ResponseDefinitionBuilder response) {
+        server.stubFor(get(urlEqualTo(ACCOUNTS_ME)).withHeader("x-oneflow-api-token", equalTo(token)).willReturn(response));
+    }
+
+    public void slow(String token, long id, int delayMillis) {
+        answer(token, aResponse().withStatus(200).withFixedDelay(delayMillis)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":" + id + ",\"name\":\"Slow\"}"));
+    }
+
+    public void fault(String token, Fault fault) {
+        answer(token, aResponse().withFault(fault));
+    }
+
+    public List<LoggedRequest> requestsWith(String token) {
+        return server.findAll(getRequestedFor(urlEqualTo(ACCOUNTS_ME)).withHeader("x-oneflow-api-token", equalTo(token)));
+    }
+
+    public int requestCount() {
+        return server.getAllServeEvents().size();
+    }
+
+    public void reset() {
+        server.resetAll();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
