@@ -1,7 +1,6 @@
 package com.example.bridge.oneflow;
 
 import com.example.bridge.api.ApiException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.camel.Message;
 
 /** Validates what callers send to the Oneflow entry points; every refusal is a 4xx {@link ApiException}. */
 public class OneflowRequestParser {
@@ -53,12 +53,11 @@ public class OneflowRequestParser {
     }
 
     /** Accepts the JSON body or the connect page's form post (which platform-http hands over as a Map). */
-    public TokenSubmission parseTokenSubmission(Object body) {
-        if (body instanceof Map<?, ?> form) {
+    public TokenSubmission parseTokenSubmission(Message message) {
+        if (message.getBody() instanceof Map<?, ?> form) {
             return new TokenSubmission(token(formValue(form, "token"), "token"), email(formValue(form, "email"), "email"));
         }
-        byte[] bytes = body instanceof byte[] b ? b : null;
-        JsonNode root = readObject(bytes);
+        JsonNode root = readObject(message.getBody(byte[].class));
         return new TokenSubmission(token(root.get("token"), "token"), email(root.get("email"), "email"));
     }
 
