@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.time.temporal.TemporalAccessor;
 import java.util.Map;
+import org.apache.camel.Variable;
 
 /** The JSON answers of the Oneflow entry points. No answer ever carries a whole token. */
 public class AccountReplies {
@@ -31,11 +32,11 @@ public class AccountReplies {
                               @JsonProperty("updated_at") String updatedAt) {
     }
 
-    public Linked linked(OneflowAccount account) {
+    public Linked linked(@Variable("account") OneflowAccount account) {
         return new Linked(account.id(), "enabled", account.name(), oauthLink);
     }
 
-    public Disabled disabled(SetupEvent event) {
+    public Disabled disabled(@Variable("setup") SetupEvent event) {
         return new Disabled(event.accountId(), "disabled");
     }
 
