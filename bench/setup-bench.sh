@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 connections=${1:-16}
 seconds=${2:-10}
 rounds=${3:-3}
+threads=$(( connections < 2 ? 1 : 2 ))
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -34,8 +35,8 @@ sleep 5
 jvm_pid=$(pgrep -f "java -jar .*oneflow-oneio-bridge.jar" | head -1)
 idle_rss_mb=$(( $(awk '/VmRSS/ {print $2}' /proc/"$jvm_pid"/status) / 1024 ))
 
-baseline=(wrk -t2 -c"$connections" --latency -s bench/accounts-me.lua "http://127.0.0.1:$stand_in_port")
-bridge=(wrk -t2 -c"$connections" --latency -s bench/setup-enable.lua "http://127.0.0.1:$bridge_port")
+baseline=(wrk -t"$threads" -c"$connections" --latency -s bench/accounts-me.lua "http://127.0.0.1:$stand_in_port")
+bridge=(wrk -t"$threads" -c"$connections" --latency -s bench/setup-enable.lua "http://127.0.0.1:$bridge_port")
 "${baseline[@]}" -d5s > /dev/null
 "${bridge[@]}" -d5s > /dev/null
 
@@ -59,7 +60,7 @@ b_rps=$(column_median "$work/baseline.txt" 1); b_p50=$(column_median "$work/base
 s_rps=$(column_median "$work/bridge.txt" 1); s_p50=$(column_median "$work/bridge.txt" 2); s_p99=$(column_median "$work/bridge.txt" 3)
 b_err=$(awk '{ s += $4 } END { print s + 0 }' "$work/baseline.txt"); s_err=$(awk '{ s += $4 } END { print s + 0 }' "$work/bridge.txt")
 
-echo "wrk -t2 -c$connections, $rounds rounds of ${seconds}s each, medians of the rounds; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "wrk -t$threads -c$connections, $rounds rounds of ${seconds}s each, medians of the rounds; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "| load | req/s | p50 ms | p99 ms | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 echo "| stand-in directly: GET /v1/accounts/me | $b_rps | $b_p50 | $b_p99 | $b_err |"

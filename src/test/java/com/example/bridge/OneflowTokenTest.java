@@ -206,6 +206,14 @@ class OneflowTokenTest {
     }
 
     @Test
+    void health_is_up_on_the_management_port() throws Exception {
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health")).GET());
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("UP", JSON.readTree(response.body()).get("status").asText());
+    }
+
+    @Test
     void post_on_an_account_is_405() throws Exception {
         HttpResponse<String> response = bridge.postJson("/oneflow/accounts/1", "{}");
 
