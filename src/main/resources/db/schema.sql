@@ -8,3 +8,23 @@ CREATE TABLE IF NOT EXISTS oneflow_account (
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at   TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- The ONEiO outbox: a message is stored here before its 202 and leaves only as DELIVERED or FAILED.
+-- payload is a large VARCHAR, not a CLOB: on H2 a CLOB made inserts about ten times slower.
+CREATE TABLE IF NOT EXISTS oneio_outbox (
+    id              VARCHAR(36) PRIMARY KEY,
+    idempotency_key VARCHAR(255) UNIQUE,
+    payload         VARCHAR(1048576) NOT NULL,
+    status          VARCHAR(16) NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    lease_owner     VARCHAR(36),
+    lease_until     TIMESTAMP WITH TIME ZONE,
+    last_status     INTEGER,
+    last_error      VARCHAR(1100),
+    created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
+    delivered_at    TIMESTAMP WITH TIME ZONE
+);
+
+CREATE INDEX IF NOT EXISTS oneio_outbox_due ON oneio_outbox (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS oneio_outbox_lease ON oneio_outbox (lease_owner);

@@ -1,6 +1,7 @@
 package com.example.bridge;
 
 import com.example.bridge.db.DatabaseConfiguration;
+import com.example.bridge.oneio.OneioConfiguration;
 import org.apache.camel.main.Main;
 
 public final class BridgeApplication {
@@ -16,6 +17,7 @@ public final class BridgeApplication {
     public static Main createMain() {
         Main main = new Main();
         main.configure().addConfiguration(DatabaseConfiguration.class);
+        main.configure().addConfiguration(OneioConfiguration.class);
         return main;
     }
 }

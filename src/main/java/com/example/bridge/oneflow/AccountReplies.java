@@ -1,10 +1,9 @@
 package com.example.bridge.oneflow;
 
+import static com.example.bridge.db.SqlTimes.isoInstant;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.sql.Timestamp;
-import java.time.OffsetDateTime;
-import java.time.temporal.TemporalAccessor;
 import java.util.Map;
 import org.apache.camel.Variable;
 
@@ -52,15 +51,5 @@ public class AccountReplies {
             return null;
         }
         return token.length() < 12 ? "****" : token.substring(0, 4) + "..." + token.substring(token.length() - 4);
-    }
-
-    private static String isoInstant(Object value) {
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant().toString();
-        }
-        if (value instanceof OffsetDateTime dateTime) {
-            return dateTime.toInstant().toString();
-        }
-        return value instanceof TemporalAccessor ? value.toString() : String.valueOf(value);
     }
 }

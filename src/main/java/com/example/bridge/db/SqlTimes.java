@@ -1,0 +1,21 @@
+package com.example.bridge.db;
+
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+
+/** Timestamps read back from H2 (OffsetDateTime) and PostgreSQL (Timestamp) as ISO-8601 instants. */
+public final class SqlTimes {
+
+    private SqlTimes() {
+    }
+
+    public static String isoInstant(Object value) {
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toInstant().toString();
+        }
+        if (value instanceof OffsetDateTime dateTime) {
+            return dateTime.toInstant().toString();
+        }
+        return value == null ? null : value.toString();
+    }
+}

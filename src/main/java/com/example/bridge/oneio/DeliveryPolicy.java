@@ -1,0 +1,111 @@
+package com.example.bridge.oneio;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
+
+/** Decides what a receiver's answer means for a message: delivered, retried later (when), or failed. */
+public class DeliveryPolicy {
+
+    public static final int MAX_ERROR_LENGTH = 1024;
+
+    private final long initialBackoffMillis;
+    private final long maxBackoffMillis;
+    private final int maxAttempts;
+    private final int leaseSeconds;
+
+    public DeliveryPolicy(long initialBackoffMillis, long maxBackoffMillis, int maxAttempts, int leaseSeconds) {
+        this.initialBackoffMillis = initialBackoffMillis;
+        this.maxBackoffMillis = maxBackoffMillis;
+        this.maxAttempts = maxAttempts;
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    /** One poll's claim: a fresh owner id and the lease's end. Times are UTC from this instance's clock. */
+    public record Claim(String owner, OffsetDateTime now, OffsetDateTime leaseUntil) {
+    }
+
+    /**
+     * What to store after an attempt. {@code status} is QUEUED, DELIVERED or FAILED; {@code posts} is how many
+     * requests reached the receiver (counted as attempts).
+     */
+    public record Outcome(String status, int posts, Integer lastStatus, String lastError,
+                          OffsetDateTime nextAttemptAt, OffsetDateTime deliveredAt) {
+        public boolean isDelivered() {
+            return "DELIVERED".equals(status);
+        }
+    }
+
+    public Claim claim() {
+        OffsetDateTime now = now();
+        return new Claim(UUID.randomUUID().toString(), now, now.plusSeconds(leaseSeconds));
+    }
+
+    /**
+     * @param attemptsBefore attempts stored before this delivery
+     * @param posts          requests sent to the receiver in this delivery (2 after a 401 and its immediate retry)
+     * @param status         the receiver's HTTP status, or 0 when no answer came (timeout, refused connection)
+     */
+    public Outcome decide(@Variable("attempts") int attemptsBefore, @Variable("posts") int posts,
+                          @Variable("receiverStatus") int status, @Variable("retryAfter") String retryAfter,
+                          @Variable("answer") String answer, @Variable("error") String error) {
+        OffsetDateTime now = now();
+        int attempts = attemptsBefore + posts;
+        if (status >= 200 && status < 300) {
+            return new Outcome("DELIVERED", posts, status, null, now, now);
+        }
+        String lastError = truncate(status == 0 ? error : answer);
+        boolean retryable = status == 0 || status == 401 || status == 408 || status == 429 || status >= 500;
+        if (!retryable || attempts >= maxAttempts) {
+            return new Outcome("FAILED", posts, status == 0 ? null : status, lastError, now, null);
+        }
+        long delay = Math.max(backoffMillis(attempts), retryAfterMillis(retryAfter, now));
+        return new Outcome("QUEUED", posts, status == 0 ? null : status, lastError, now.plusNanos(delay * 1_000_000), null);
+    }
+
+    /** No token could be had: nothing was sent, the message waits until the token provider may try again. */
+    public Outcome tokenUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) TokenUnavailableException e) {
+        return new Outcome("QUEUED", 0, null, truncate(e.getMessage()), e.retryAt(), null);
+    }
+
+    /** Exponential backoff with full jitter over the upper half, so that retries of many messages spread out. */
+    long backoffMillis(int attempts) {
+        long ceiling = Math.min(maxBackoffMillis, initialBackoffMillis << Math.min(attempts - 1, 30));
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+
+    static long retryAfterMillis(String retryAfter, OffsetDateTime now) {
+        if (retryAfter == null || retryAfter.isBlank()) {
+            return 0;
+        }
+        String value = retryAfter.strip();
+        if (value.chars().allMatch(Character::isDigit) && value.length() <= 9) {
+            return Long.parseLong(value) * 1000;
+        }
+        try {
+            ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return Math.max(0, Duration.between(now, at).toMillis());
+        } catch (DateTimeParseException e) {
+            return 0;
+        }
+    }
+
+    static String truncate(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+    }
+
+    public OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

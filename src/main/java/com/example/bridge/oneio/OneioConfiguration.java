@@ -1,0 +1,26 @@
+package com.example.bridge.oneio;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.PropertyInject;
+
+public class OneioConfiguration implements CamelConfiguration {
+
+    // Built in Java so that the client secret never passes through a camel.beans.* value, which Camel logs at start.
+    @BindToRegistry("oneioTokens")
+    public OneioTokenProvider oneioTokens(
+            @PropertyInject("oneio.token-url") String tokenUrl,
+            @PropertyInject(value = "oneio.client-id", defaultValue = "") String clientId,
+            @PropertyInject(value = "oneio.client-secret", defaultValue = "") String clientSecret,
+            @PropertyInject("oneio.token.refresh-margin-seconds") int refreshMarginSeconds,
+            @PropertyInject("oneflow.timeout-ms") long timeoutMillis,
+            @PropertyInject("oneio.delivery.initial-backoff-ms") long initialBackoffMillis,
+            @PropertyInject("oneio.delivery.max-backoff-ms") long maxBackoffMillis) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMillis)).build();
+        return new OneioTokenProvider(client, tokenUrl, clientId, clientSecret, Duration.ofSeconds(refreshMarginSeconds),
+                Duration.ofMillis(timeoutMillis), initialBackoffMillis, maxBackoffMillis, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,83 @@
+package com.example.bridge.oneio;
+
+import com.example.bridge.api.ApiException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.apache.camel.Message;
+
+/** Checks a message posted for ONEiO and returns its payload unchanged, as text; refusals are 4xx {@link ApiException}s. */
+public class OneioMessageParser {
+
+    private static final Pattern JSON_MEDIA_TYPE = Pattern.compile("(?i)application/([a-z0-9.+-]+\\+)?json\\s*(;.*)?");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+    private final ObjectMapper mapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private final long maxBodyBytes;
+
+    public OneioMessageParser(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public String payload(Message message) {
+        String contentType = message.getHeader("Content-Type", String.class);
+        if (contentType == null || !JSON_MEDIA_TYPE.matcher(contentType.strip()).matches()) {
+            throw new ApiException(415, "unsupported_media_type", "Send the message as Content-Type: application/json");
+        }
+        byte[] body = message.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw ApiException.invalidJson();
+        }
+        if (body.length > maxBodyBytes) {
+            throw ApiException.tooLarge(maxBodyBytes);
+        }
+        String text = strictUtf8(body);
+        requireObjectOrArray(text);
+        return text;
+    }
+
+    /** The optional Idempotency-Key header: printable ASCII, at most 255 characters. */
+    public String idempotencyKey(Message message) {
+        String key = message.getHeader("Idempotency-Key", String.class);
+        if (key == null) {
+            return null;
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw ApiException.invalidRequest("Idempotency-Key must be 1 to 255 printable ASCII characters");
+        }
+        return key;
+    }
+
+    private static String strictUtf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiException(400, "invalid_json", "The request body is not valid UTF-8");
+        }
+    }
+
+    private void requireObjectOrArray(String text) {
+        try (JsonParser parser = mapper.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
+                throw ApiException.invalidRequest("The message must be a JSON object or array");
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw ApiException.invalidJson();
+            }
+        } catch (IOException e) {
+            throw ApiException.invalidJson();
+        }
+    }
+}

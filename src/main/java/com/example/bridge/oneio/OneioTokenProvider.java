@@ -1,0 +1,153 @@
+package com.example.bridge.oneio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ONEiO access tokens by the OAuth 2.0 client-credentials grant, cached until {@code expires_in} minus a margin.
+ * Single-flight: however many deliveries ask at once on a cold or expiring cache, one token request is made.
+ * After a failed request the endpoint is not asked again before a backoff has passed, which doubles up to a maximum.
+ */
+public class OneioTokenProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OneioTokenProvider.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record CacheKey(String tokenUrl, String clientId, String secretHash) {
+    }
+
+    private record CachedToken(String value, Instant refreshAt) {
+    }
+
+    private final Map<CacheKey, CachedToken> cache = new ConcurrentHashMap<>();
+    private final ReentrantLock requestLock = new ReentrantLock();
+    private final HttpClient client;
+    private final URI tokenUrl;
+    private final String clientId;
+    private final String clientSecret;
+    private final CacheKey key;
+    private final Duration refreshMargin;
+    private final Duration timeout;
+    private final long initialBackoffMillis;
+    private final long maxBackoffMillis;
+    private final Clock clock;
+    private long failures;
+    private Instant nextRequestAllowedAt = Instant.MIN;
+
+    public OneioTokenProvider(HttpClient client, String tokenUrl, String clientId, String clientSecret,
+                              Duration refreshMargin, Duration timeout, long initialBackoffMillis, long maxBackoffMillis,
+                              Clock clock) {
+        this.client = client;
+        this.tokenUrl = URI.create(tokenUrl);
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.key = new CacheKey(tokenUrl, clientId, sha256(clientSecret));
+        this.refreshMargin = refreshMargin;
+        this.timeout = timeout;
+        this.initialBackoffMillis = initialBackoffMillis;
+        this.maxBackoffMillis = maxBackoffMillis;
+        this.clock = clock;
+    }
+
+    /** A valid access token, from the cache or from one token request; throws {@link TokenUnavailableException}. */
+    public String token() {
+        CachedToken cached = cache.get(key);
+        if (isFresh(cached)) {
+            return cached.value();
+        }
+        requestLock.lock();
+        try {
+            cached = cache.get(key);
+            if (isFresh(cached)) {
+                return cached.value();
+            }
+            Instant now = clock.instant();
+            if (now.isBefore(nextRequestAllowedAt)) {
+                throw new TokenUnavailableException("The ONEiO token endpoint failed; next try after backoff",
+                        OffsetDateTime.ofInstant(nextRequestAllowedAt, ZoneOffset.UTC));
+            }
+            return requestToken(now);
+        } finally {
+            requestLock.unlock();
+        }
+    }
+
+    /** Drops {@code token} after the receiver refused it, unless another caller has already replaced it. */
+    public void invalidate(String token) {
+        cache.computeIfPresent(key, (k, cached) -> cached.value().equals(token) ? null : cached);
+    }
+
+    private boolean isFresh(CachedToken cached) {
+        return cached != null && clock.instant().isBefore(cached.refreshAt());
+    }
+
+    private String requestToken(Instant now) {
+        String form = "grant_type=client_credentials&client_id=" + urlEncode(clientId)
+                + "&client_secret=" + urlEncode(clientSecret);
+        HttpRequest request = HttpRequest.newBuilder(tokenUrl).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        String failure;
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                JsonNode body = JSON.readTree(response.body());
+                String accessToken = body.path("access_token").asText(null);
+                long expiresIn = body.path("expires_in").asLong(0);
+                if (accessToken != null && !accessToken.isEmpty() && expiresIn > 0) {
+                    Instant refreshAt = now.plusSeconds(expiresIn).minus(refreshMargin);
+                    cache.put(key, new CachedToken(accessToken, refreshAt.isAfter(now) ? refreshAt : now));
+                    failures = 0;
+                    LOG.info("ONEiO token obtained, expires in {} s", expiresIn);
+                    return accessToken;
+                }
+                failure = "answer without access_token or expires_in";
+            } else {
+                failure = "HTTP " + response.statusCode();
+            }
+        } catch (IOException e) {
+            failure = e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        }
+        failures++;
+        long backoff = Math.min(maxBackoffMillis, initialBackoffMillis << Math.min(failures - 1, 30));
+        nextRequestAllowedAt = now.plusMillis(backoff);
+        LOG.warn("ONEiO token request failed ({}); next try in {} ms", failure, backoff);
+        throw new TokenUnavailableException("The ONEiO token endpoint failed: " + failure,
+                OffsetDateTime.ofInstant(nextRequestAllowedAt, ZoneOffset.UTC));
+    }
+
+    private static String urlEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

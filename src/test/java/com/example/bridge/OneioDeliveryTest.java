@@ -1,0 +1,437 @@
+package com.example.bridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.bridge.support.Await;
+import com.example.bridge.support.CapturedLogs;
+import com.example.bridge.support.FakeOneio;
+import com.example.bridge.support.RunningBridge;
+import com.example.bridge.support.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Ingest and delivery to ONEiO, through HTTP, with WireMock as the token endpoint and the receiver. */
+class OneioDeliveryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
+
+    private static TestDatabase database;
+    private static FakeOneio oneio;
+    private RunningBridge bridge;
+
+    @BeforeAll
+    static void startOneio() {
+        database = TestDatabase.create();
+        oneio = new FakeOneio();
+    }
+
+    @AfterAll
+    static void stopOneio() {
+        oneio.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        database.clear("oneio_outbox");
+        oneio.reset();
+    }
+
+    @AfterEach
+    void stopBridge() {
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    static Map<String, String> properties(Map<String, String> extra) {
+        Map<String, String> properties = new HashMap<>(database.bridgeProperties());
+        properties.put("oneio.token-url", oneio.tokenUrl());
+        properties.put("oneio.receiver-url", oneio.receiverUrl());
+        properties.put("oneio.client-id", FakeOneio.CLIENT_ID);
+        properties.put("oneio.client-secret", FakeOneio.CLIENT_SECRET);
+        properties.put("oneio.delivery.poll-ms", "50");
+        properties.put("oneio.delivery.concurrency", "8");
+        properties.put("oneio.delivery.initial-backoff-ms", "200");
+        properties.put("oneio.delivery.max-backoff-ms", "1000");
+        properties.put("oneflow.timeout-ms", "2000");
+        properties.putAll(extra);
+        return properties;
+    }
+
+    private RunningBridge start(Map<String, String> extra) {
+        bridge = RunningBridge.start(properties(extra));
+        return bridge;
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private String ingest(String payload) throws Exception {
+        HttpResponse<String> response = bridge.postJson("/oneio/messages", payload);
+        assertEquals(202, response.statusCode(), response.body());
+        JsonNode body = json(response);
+        assertEquals("queued", body.get("status").asText());
+        return body.get("id").asText();
+    }
+
+    private JsonNode status(String id) throws Exception {
+        HttpResponse<String> response = bridge.get("/oneio/messages/" + id);
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response);
+    }
+
+    private void awaitStatus(String id, String expected) {
+        Await.until("message " + id + " " + expected, DELIVERY_TIMEOUT, () -> {
+            try {
+                return expected.equals(status(id).get("status").asText());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private long rows(String status) {
+        return database.rows("SELECT id FROM oneio_outbox WHERE status = '" + status + "'").size();
+    }
+
+    @Test
+    void accepted_message_is_stored_and_delivered_unchanged_with_a_bearer_token() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        start(Map.of());
+        String payload = "{\"id\": \"123456789\", \"text\": \"h\\u00e9llo\", \"nested\": [1, 2.50, {\"a\": null}]}";
+
+        String id = ingest(payload);
+
+        assertEquals(1, database.rows("SELECT id FROM oneio_outbox WHERE id = '" + id + "'").size());
+        awaitStatus(id, "delivered");
+        JsonNode status = status(id);
+        assertEquals(1, status.get("attempts").asInt());
+        assertEquals(200, status.get("last_status").asInt());
+        assertNotNull(status.get("delivered_at").asText(null));
+        assertNotNull(status.get("created_at").asText(null));
+        List<LoggedRequest> received = oneio.receiverRequests();
+        assertEquals(1, received.size());
+        assertEquals(payload, received.get(0).getBodyAsString());
+        assertEquals("Bearer token-A", received.get(0).getHeader("Authorization"));
+        assertTrue(received.get(0).getHeader("Content-Type").startsWith("application/json"));
+        LoggedRequest tokenRequest = oneio.tokenRequests().get(0);
+        assertTrue(tokenRequest.getHeader("Content-Type").startsWith("application/x-www-form-urlencoded"));
+    }
+
+    @Test
+    void an_array_is_accepted_too() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(201));
+        start(Map.of());
+
+        String id = ingest("[{\"a\":1},{\"b\":2}]");
+
+        awaitStatus(id, "delivered");
+        assertEquals("[{\"a\":1},{\"b\":2}]", oneio.receiverRequests().get(0).getBodyAsString());
+    }
+
+    @Test
+    void hundred_messages_cause_exactly_one_token_request() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        start(Map.of());
+
+        for (int i = 0; i < 100; i++) {
+            ingest("{\"n\":" + i + "}");
+        }
+
+        Await.until("100 delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 100);
+        assertEquals(1, oneio.tokenRequests().size());
+        assertEquals(100, oneio.receiverRequests().size());
+    }
+
+    @Test
+    void eight_concurrent_deliveries_on_a_cold_cache_make_one_token_request() throws Exception {
+        oneio.issuesTokens(3599, 500, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        database.update(insertQueued(8));
+        start(Map.of());
+
+        Await.until("8 delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 8);
+
+        assertEquals(1, oneio.tokenRequests().size());
+    }
+
+    private static String insertQueued(int count) {
+        StringBuilder sql = new StringBuilder(
+                "INSERT INTO oneio_outbox (id, payload, status, attempts, next_attempt_at, created_at) VALUES ");
+        for (int i = 0; i < count; i++) {
+            sql.append(i == 0 ? "" : ", ").append("('00000000-0000-0000-0000-00000000000").append(i)
+                    .append("', '{\"n\":").append(i).append("}', 'QUEUED', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        }
+        return sql.toString();
+    }
+
+    @Test
+    void a_short_lived_token_is_renewed_before_it_expires() throws Exception {
+        oneio.issuesTokens(3, 0, "token-A", "token-B");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        oneio.receiverAnswers("token-B", aResponse().withStatus(200));
+        start(Map.of("oneio.token.refresh-margin-seconds", "2"));
+
+        awaitStatus(ingest("{\"n\":1}"), "delivered");
+        Await.until("a delivery with the renewed token", DELIVERY_TIMEOUT, () -> {
+            try {
+                awaitStatus(ingest("{\"n\":2}"), "delivered");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return oneio.receiverRequests().stream().anyMatch(r -> "Bearer token-B".equals(r.getHeader("Authorization")));
+        });
+
+        long firstTokenAt = oneio.tokenRequests().stream().mapToLong(r -> r.getLoggedDate().getTime()).min().orElseThrow();
+        for (LoggedRequest request : oneio.receiverRequests()) {
+            if ("Bearer token-A".equals(request.getHeader("Authorization"))) {
+                assertTrue(request.getLoggedDate().getTime() < firstTokenAt + 3000, "token-A used after it expired");
+            }
+        }
+        assertEquals(2, oneio.tokenRequests().size());
+    }
+
+    @Test
+    void a_revoked_token_causes_one_new_token_request_and_the_message_is_delivered() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A", "token-B");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(401).withBody("{\"error\":\"invalid_token\"}"));
+        oneio.receiverAnswers("token-B", aResponse().withStatus(200));
+        start(Map.of());
+
+        String id = ingest("{\"n\":1}");
+
+        awaitStatus(id, "delivered");
+        assertEquals(2, oneio.tokenRequests().size());
+        assertEquals(2, oneio.receiverRequests().size());
+        assertEquals(2, status(id).get("attempts").asInt());
+    }
+
+    @Test
+    void receiver_503_three_times_then_200_is_delivered_on_the_fourth_attempt() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswersInTurn("token-A", 503, 503, 503, 200);
+        start(Map.of());
+
+        String id = ingest("{\"n\":1}");
+
+        awaitStatus(id, "delivered");
+        JsonNode status = status(id);
+        assertEquals(4, status.get("attempts").asInt());
+        assertEquals(200, status.get("last_status").asInt());
+        assertEquals(4, oneio.receiverRequests().size());
+        assertEquals(1, oneio.tokenRequests().size());
+    }
+
+    @Test
+    void a_400_is_failed_at_once_and_not_retried() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(400).withBody("bad payload: " + "x".repeat(2000)));
+        start(Map.of());
+
+        String id = ingest("{\"n\":1}");
+
+        awaitStatus(id, "failed");
+        JsonNode status = status(id);
+        assertEquals(1, status.get("attempts").asInt());
+        assertEquals(400, status.get("last_status").asInt());
+        assertTrue(status.get("last_error").asText().startsWith("bad payload: "));
+        assertEquals(1024, status.get("last_error").asText().length());
+        // a later poll must not pick it up again
+        String other = ingest("{\"n\":2}");
+        awaitStatus(other, "failed");
+        assertEquals(2, oneio.receiverRequests().size());
+    }
+
+    @Test
+    void too_many_attempts_end_in_failed() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(500));
+        start(Map.of("oneio.delivery.max-attempts", "3", "oneio.delivery.initial-backoff-ms", "50"));
+
+        String id = ingest("{\"n\":1}");
+
+        awaitStatus(id, "failed");
+        assertEquals(3, status(id).get("attempts").asInt());
+        assertEquals(3, oneio.receiverRequests().size());
+    }
+
+    @Test
+    void a_failed_message_can_be_queued_again() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswersInTurn("token-A", 422, 200);
+        start(Map.of());
+        String id = ingest("{\"n\":1}");
+        awaitStatus(id, "failed");
+
+        HttpResponse<String> retry = bridge.postJson("/oneio/messages/" + id + "/retry", "");
+
+        assertEquals(202, retry.statusCode(), retry.body());
+        assertEquals(id, json(retry).get("id").asText());
+        awaitStatus(id, "delivered");
+        HttpResponse<String> again = bridge.postJson("/oneio/messages/" + id + "/retry", "");
+        assertEquals(409, again.statusCode());
+        assertEquals(404, bridge.postJson("/oneio/messages/no-such-id/retry", "").statusCode());
+    }
+
+    @Test
+    void token_endpoint_refusing_leaves_messages_queued_and_is_not_hammered() throws Exception {
+        oneio.tokenEndpointAnswers(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_client\"}"));
+        start(Map.of("oneio.delivery.initial-backoff-ms", "500", "oneio.delivery.max-backoff-ms", "5000"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(ingest("{\"n\":" + i + "}"));
+        }
+
+        Await.until("three token requests", Duration.ofSeconds(15), () -> oneio.tokenRequests().size() >= 3);
+
+        // backoff 500, 1000, 2000 ms: the first 3 requests take at least 1.5 s, whatever the number of messages
+        List<Long> times = oneio.tokenRequests().stream().map(r -> r.getLoggedDate().getTime()).sorted().toList();
+        assertTrue(times.get(2) - times.get(0) >= 1400, "token requests too close: " + times);
+        assertEquals(0, oneio.receiverRequests().size());
+        for (String id : ids) {
+            assertEquals("queued", status(id).get("status").asText());
+        }
+        assertEquals(20, rows("QUEUED"));
+    }
+
+    @Test
+    void a_repeated_idempotency_key_returns_the_first_id_and_stores_nothing_new() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        start(Map.of());
+        HttpRequest.Builder request = HttpRequest.newBuilder(bridge.uri("/oneio/messages"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "order-42")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\":42}"));
+
+        HttpResponse<String> first = bridge.send(request);
+        HttpResponse<String> second = bridge.send(request);
+
+        assertEquals(202, first.statusCode());
+        assertEquals(202, second.statusCode());
+        assertEquals(json(first).get("id").asText(), json(second).get("id").asText());
+        assertEquals("true", second.headers().firstValue("Idempotent-Replayed").orElse(null));
+        assertEquals(1, database.count("oneio_outbox"));
+    }
+
+    @Test
+    void concurrent_repeats_of_an_idempotency_key_store_one_message() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        start(Map.of());
+
+        List<CompletableFuture<HttpResponse<String>>> futures = IntStream.range(0, 30)
+                .mapToObj(i -> RunningBridge.client().sendAsync(HttpRequest.newBuilder(bridge.uri("/oneio/messages"))
+                        .header("Content-Type", "application/json").header("Idempotency-Key", "burst-1")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}")).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+
+        Set<String> ids = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> future : futures) {
+            HttpResponse<String> response = future.join();
+            assertEquals(202, response.statusCode(), response.body());
+            ids.add(json(response).get("id").asText());
+        }
+        assertEquals(1, ids.size());
+        assertEquals(1, database.count("oneio_outbox"));
+        Await.until("delivered once", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 1);
+        assertEquals(1, oneio.receiverRequests().size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "not json            | application/json  | `{\"a\":`            | 400 | invalid_json",
+        "a bare string       | application/json  | `\"text\"`           | 400 | invalid_request",
+        "a number            | application/json  | `42`                 | 400 | invalid_request",
+        "trailing garbage    | application/json  | `{\"a\":1} {}`       | 400 | invalid_json",
+        "empty               | application/json  | ``                   | 400 | invalid_json",
+        "text/plain          | text/plain        | `{\"a\":1}`          | 415 | unsupported_media_type",
+        "form                | application/x-www-form-urlencoded | `a=1` | 415 | unsupported_media_type",
+    })
+    void bad_messages_are_refused_with_a_json_error_and_nothing_stored(String name, String contentType, String body,
+                                                                        int status, String error) throws Exception {
+        start(Map.of());
+
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneio/messages"))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body)));
+
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(error, json(response).get("error").asText());
+        assertEquals(0, database.count("oneio_outbox"));
+    }
+
+    @Test
+    void invalid_utf8_oversized_bodies_and_wrong_methods_are_refused() throws Exception {
+        start(Map.of("oneio.ingest.max-body-bytes", "1000"));
+
+        HttpResponse<String> invalidUtf8 = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneio/messages"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'})));
+        HttpResponse<String> tooLarge = bridge.postJson("/oneio/messages", "{\"a\":\"" + "x".repeat(2000) + "\"}");
+        HttpResponse<String> wrongMethod = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneio/messages")).DELETE());
+        HttpResponse<String> unknown = bridge.get("/oneio/messages/00000000-0000-0000-0000-000000000000");
+
+        assertEquals(400, invalidUtf8.statusCode());
+        assertEquals(413, tooLarge.statusCode());
+        assertEquals("payload_too_large", json(tooLarge).get("error").asText());
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals(404, unknown.statusCode());
+        assertEquals("not_found", json(unknown).get("error").asText());
+        assertEquals(0, database.count("oneio_outbox"));
+    }
+
+    @Test
+    void no_secret_or_access_token_in_logs_or_answers() throws Exception {
+        oneio.issuesTokens(3599, 0, "access-token-AAAA", "access-token-BBBB");
+        oneio.receiverAnswers("access-token-AAAA", aResponse().withStatus(401));
+        oneio.receiverAnswers("access-token-BBBB", aResponse().withStatus(200));
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        try (CapturedLogs logs = CapturedLogs.attach()) {
+            start(Map.of());
+            String id = ingest("{\"n\":1}");
+            awaitStatus(id, "delivered");
+            answers.add(bridge.get("/oneio/messages/" + id));
+            answers.add(bridge.postJson("/oneio/messages", "{bad"));
+
+            for (String line : logs.lines()) {
+                for (String secret : List.of(FakeOneio.CLIENT_SECRET, "access-token-AAAA", "access-token-BBBB")) {
+                    assertFalse(line.contains(secret), "secret in log line: " + line);
+                }
+            }
+        }
+        for (HttpResponse<String> answer : answers) {
+            String all = answer.headers().map() + answer.body();
+            assertFalse(all.contains("access-token-") || all.contains(FakeOneio.CLIENT_SECRET), all);
+        }
+    }
+}
