@@ -39,7 +39,8 @@ public final class TestDatabase {
         }
         try {
             String file = Files.createTempDirectory("bridge-h2").resolve("bridge").toString();
-            return new TestDatabase("jdbc:h2:file:" + file, "sa", "");
+            // AUTO_SERVER lets a test read the file while a bridge process of its own holds it.
+            return new TestDatabase("jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE", "sa", "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

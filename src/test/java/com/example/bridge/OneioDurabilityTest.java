@@ -1,0 +1,175 @@
+package com.example.bridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.example.bridge.support.Await;
+import com.example.bridge.support.BridgeProcess;
+import com.example.bridge.support.FakeOneio;
+import com.example.bridge.support.RunningBridge;
+import com.example.bridge.support.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The 202 promise under SIGKILL, and several delivery instances on one PostgreSQL. */
+class OneioDurabilityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TestDatabase database;
+    private static FakeOneio oneio;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.create();
+        oneio = new FakeOneio();
+    }
+
+    @AfterAll
+    static void stop() {
+        oneio.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        database.clear("oneio_outbox");
+        oneio.reset();
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_URL", database.url());
+        env.put("DB_USER", database.user());
+        env.put("DB_PASSWORD", database.password());
+        env.put("ONEIO_TOKEN_URL", oneio.tokenUrl());
+        env.put("ONEIO_RECEIVER_URL", oneio.receiverUrl());
+        env.put("ONEIO_CLIENT_ID", FakeOneio.CLIENT_ID);
+        env.put("ONEIO_CLIENT_SECRET", FakeOneio.CLIENT_SECRET);
+        env.put("ONEIO_DELIVERY_POLL_MS", "50");
+        env.put("ONEIO_DELIVERY_LEASE_SECONDS", "2");
+        return env;
+    }
+
+    private Set<Integer> deliveredNumbers() {
+        return oneio.receiverRequests().stream().map(LoggedRequest::getBodyAsString)
+                .map(body -> {
+                    try {
+                        return JSON.readTree(body).get("n").asInt();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void sigkill_right_after_a_burst_of_202s_loses_nothing() throws Exception {
+        Path log = Files.createTempFile("bridge-sigkill", ".log");
+        Map<Integer, String> acknowledged = new ConcurrentHashMap<>();
+        AtomicInteger answered = new AtomicInteger();
+        int total = 600;
+        int killAfter = 300;
+        Semaphore killed = new Semaphore(0);
+
+        try (BridgeProcess first = BridgeProcess.start(environment(), log)) {
+            ExecutorService senders = Executors.newFixedThreadPool(16);
+            for (int n = 0; n < total; n++) {
+                int number = n;
+                senders.submit(() -> {
+                    try {
+                        HttpResponse<String> response = RunningBridge.client().send(
+                                HttpRequest.newBuilder(first.uri("/oneio/messages")).timeout(Duration.ofSeconds(10))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + number + "}")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() == 202) {
+                            acknowledged.put(number, JSON.readTree(response.body()).get("id").asText());
+                            if (answered.incrementAndGet() == killAfter) {
+                                killed.release();
+                            }
+                        }
+                    } catch (Exception refusedAfterTheKill) {
+                        // not acknowledged, so not promised
+                    }
+                });
+            }
+            killed.acquire();
+            first.kill();
+            senders.shutdown();
+            assertTrue(senders.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        int acked = acknowledged.size();
+        assertTrue(acked >= killAfter, "acknowledged " + acked);
+
+        try (BridgeProcess second = BridgeProcess.start(environment(), log)) {
+            Await.until("every acknowledged message delivered", Duration.ofSeconds(60),
+                    () -> deliveredNumbers().containsAll(acknowledged.keySet()));
+            for (Map.Entry<Integer, String> entry : acknowledged.entrySet()) {
+                List<Map<String, Object>> row = database.rows(
+                        "SELECT status FROM oneio_outbox WHERE id = '" + entry.getValue() + "'");
+                assertEquals(1, row.size(), "message " + entry.getKey() + " lost");
+            }
+            Await.until("no acknowledged message left undelivered", Duration.ofSeconds(30), () -> acknowledged.values()
+                    .stream().allMatch(id -> "DELIVERED".equals(database.rows(
+                            "SELECT status FROM oneio_outbox WHERE id = '" + id + "'").get(0).get("status"))));
+        }
+        Set<Integer> delivered = deliveredNumbers();
+        long lost = acknowledged.keySet().stream().filter(n -> !delivered.contains(n)).count();
+        int receiverRequests = oneio.receiverRequests().size();
+        System.out.printf("SIGKILL: %d sent, %d acknowledged with 202, %d of them lost, %d distinct delivered, "
+                + "%d receiver requests (duplicates: %d)%n", total, acked, lost, delivered.size(), receiverRequests,
+                receiverRequests - delivered.size());
+        assertEquals(0, lost);
+    }
+
+    @Test
+    void two_instances_on_one_postgresql_deliver_each_of_1000_messages_exactly_once() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "several instances share a PostgreSQL server, not an embedded H2 file");
+        Map<String, String> properties = new HashMap<>(database.bridgeProperties());
+        properties.put("oneio.token-url", oneio.tokenUrl());
+        properties.put("oneio.receiver-url", oneio.receiverUrl());
+        properties.put("oneio.client-id", FakeOneio.CLIENT_ID);
+        properties.put("oneio.client-secret", FakeOneio.CLIENT_SECRET);
+        properties.put("oneio.delivery.poll-ms", "20");
+        properties.put("oneio.delivery.batch-size", "16");
+
+        try (RunningBridge a = RunningBridge.start(properties); RunningBridge b = RunningBridge.start(properties)) {
+            for (int n = 0; n < 1000; n++) {
+                RunningBridge target = n % 2 == 0 ? a : b;
+                HttpResponse<String> response = target.postJson("/oneio/messages", "{\"n\":" + n + "}");
+                assertEquals(202, response.statusCode(), response.body());
+            }
+            Await.until("1000 delivered", Duration.ofSeconds(120), () -> database.rows(
+                    "SELECT id FROM oneio_outbox WHERE status = 'DELIVERED'").size() == 1000);
+        }
+
+        assertEquals(1000, oneio.receiverRequests().size(), "each message POSTed exactly once");
+        assertEquals(1000, deliveredNumbers().size());
+        JsonNode attempts = JSON.valueToTree(database.rows("SELECT MAX(attempts) AS m FROM oneio_outbox").get(0));
+        assertEquals(1, attempts.get("m").asInt());
+    }
+}
