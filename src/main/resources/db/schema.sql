@@ -1,4 +1,5 @@
 -- Portable between H2 2.x and PostgreSQL 15: every statement must be safe to run at each start.
+-- Statements are split at semicolons: none may appear inside a statement or a comment.
 CREATE TABLE IF NOT EXISTS oneflow_account (
     account_id   BIGINT PRIMARY KEY,
     api_token    VARCHAR(512),
@@ -17,9 +18,9 @@ CREATE TABLE IF NOT EXISTS oneio_outbox (
     payload         VARCHAR(1048576) NOT NULL,
     status          VARCHAR(16) NOT NULL,
     attempts        INTEGER NOT NULL,
+    -- QUEUED: when the next attempt is due. DELIVERING: when lease_owner's claim runs out.
     next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL,
     lease_owner     VARCHAR(36),
-    lease_until     TIMESTAMP WITH TIME ZONE,
     last_status     INTEGER,
     last_error      VARCHAR(1100),
     created_at      TIMESTAMP WITH TIME ZONE NOT NULL,

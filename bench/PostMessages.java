@@ -1,0 +1,50 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * POSTs COUNT small JSON messages to URL with CONNECTIONS parallel java.net.http senders and prints
+ * "sent=<n> non2xx=<n> seconds=<s>". Usage: java bench/PostMessages.java URL COUNT CONNECTIONS [bearer-token]
+ */
+public class PostMessages {
+
+    public static void main(String[] args) throws Exception {
+        URI url = URI.create(args[0]);
+        int count = Integer.parseInt(args[1]);
+        int connections = Integer.parseInt(args[2]);
+        String bearer = args.length > 3 ? args[3] : null;
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicLong next = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        ExecutorService senders = Executors.newFixedThreadPool(connections);
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            senders.submit(() -> {
+                for (long n = next.getAndIncrement(); n < count; n = next.getAndIncrement()) {
+                    HttpRequest.Builder request = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"bench-" + n + "\",\"n\":" + n + "}"));
+                    if (bearer != null) {
+                        request.header("Authorization", "Bearer " + bearer);
+                    }
+                    try {
+                        int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (status < 200 || status > 299) {
+                            failed.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(1, TimeUnit.HOURS);
+        System.out.printf("sent=%d non2xx=%d seconds=%.3f%n", count, failed.get(), (System.nanoTime() - start) / 1e9);
+    }
+}
