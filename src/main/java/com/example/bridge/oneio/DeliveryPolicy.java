@@ -6,8 +6,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
@@ -44,6 +47,11 @@ public class DeliveryPolicy {
         }
     }
 
+    /** The ids of the rows {@code SELECT id} returned, for camel-sql's {@code :#in:ids}. */
+    public List<Object> ids(@Body List<Map<String, Object>> rows) {
+        return rows.stream().map(row -> row.values().iterator().next()).toList();
+    }
+
     public Claim claim() {
         OffsetDateTime now = now();
         return new Claim(UUID.randomUUID().toString(), now, now.plusSeconds(leaseSeconds));
@@ -55,14 +63,16 @@ public class DeliveryPolicy {
      * @param status         the receiver's HTTP status, or 0 when no answer came (timeout, refused connection)
      */
     public Outcome decide(@Variable("attempts") int attemptsBefore, @Variable("posts") int posts,
-                          @Variable("receiverStatus") int status, @Variable("retryAfter") String retryAfter,
+                          @Variable("receiverStatus") Integer receiverStatus, @Variable("retryAfter") String retryAfter,
                           @Variable("answer") String answer, @Variable("error") String error) {
         OffsetDateTime now = now();
+        int status = receiverStatus == null ? 0 : receiverStatus;
+        String failure = receiverStatus == null && error == null ? "no answer from the receiver" : error;
         int attempts = attemptsBefore + posts;
         if (status >= 200 && status < 300) {
             return new Outcome("DELIVERED", posts, status, null, now, now);
         }
-        String lastError = truncate(status == 0 ? error : answer);
+        String lastError = truncate(status == 0 ? failure : answer);
         boolean retryable = status == 0 || status == 401 || status == 408 || status == 429 || status >= 500;
         if (!retryable || attempts >= maxAttempts) {
             return new Outcome("FAILED", posts, status == 0 ? null : status, lastError, now, null);

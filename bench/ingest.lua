@@ -1,0 +1,7 @@
+-- wrk: POST /oneio/messages, a small JSON object numbered per wrk thread.
+local counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format('{"id":"bench-%d","n":%d,"source":"wrk"}', counter, counter)
+  return wrk.format("POST", "/oneio/messages", { ["Content-Type"] = "application/json" }, body)
+end

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmark of ONEiO delivery on H2, durability kept (every 202 is committed first).
+#  (a) ingest: wrk with 32 connections at POST /oneio/messages for a while (delivery runs meanwhile);
+#  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
+#      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
+#      concurrency (4).
+#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10]
+# Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+messages=${1:-20000}
+ingest_seconds=${2:-10}
+concurrency=4
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+stat() { curl -sf "http://127.0.0.1:$stand_in_port/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+work=$(mktemp -d)
+stand_in_port=$(free_port)
+bridge_port=$(free_port)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+
+mvn -q -B package -DskipTests
+java bench/OneioStandIn.java "$stand_in_port" & pids+=($!)
+until curl -sf -o /dev/null "http://127.0.0.1:$stand_in_port/stats"; do sleep 0.1; done
+
+(cd "$work" && exec env ONEIO_TOKEN_URL="http://127.0.0.1:$stand_in_port/oauth2/token" \
+  ONEIO_RECEIVER_URL="http://127.0.0.1:$stand_in_port/api/v2" ONEIO_CLIENT_ID=bench ONEIO_CLIENT_SECRET=bench-secret \
+  ONEIO_DELIVERY_CONCURRENCY="$concurrency" CAMEL_SERVER_PORT="$bridge_port" CAMEL_MANAGEMENT_PORT="$(free_port)" \
+  DB_URL="jdbc:h2:file:$work/bench" java -jar "$OLDPWD/target/oneflow-oneio-bridge.jar" > "$work/bridge.log" 2>&1) &
+pids+=($!)
+until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
+
+wait_for_received() {  # until the receiver has at least $1 messages and no more arrive for a second
+  local last=-1 current
+  while :; do
+    current=$(stat received)
+    if [ "$current" -ge "$1" ] && [ "$current" -eq "$last" ]; then echo "$current"; return; fi
+    last=$current; sleep 1
+  done
+}
+
+# (a) ingest
+wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
+wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > "$work/ingest.txt"
+ingest_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
+ingest_p50=$(awk '/ 50% / { print $2 }' "$work/ingest.txt")
+ingest_p99=$(awk '/ 99% / { print $2 }' "$work/ingest.txt")
+ingest_errors=$(awk '/Non-2xx/ { print $NF } END { }' "$work/ingest.txt")
+echo "draining the ingest backlog..." >&2
+before=$(wait_for_received 0)
+
+# (b) end to end through the bridge
+python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" > "$work/curl.cfg" <<'PY'
+import sys
+count, url = int(sys.argv[1]), sys.argv[2]
+print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"\n'
+                      f'data = "{{\\"id\\":\\"e2e-{n}\\",\\"n\\":{n}}}"\noutput = "/dev/null"\nwrite-out = "%{{http_code}}\\n"'
+                      for n in range(count)))
+PY
+start=$(now_ms)
+curl -s --parallel --parallel-max 32 -K "$work/curl.cfg" > "$work/e2e-codes.txt"
+accepted=$(grep -c '^202$' "$work/e2e-codes.txt" || true)
+after=$(wait_for_received $(( before + accepted )))
+# wait_for_received confirms with one quiet second: take it off the elapsed time
+elapsed_ms=$(( $(now_ms) - start - 1000 ))
+delivered=$(( after - before ))
+bridge_rate=$(awk -v n="$delivered" -v ms="$elapsed_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
+
+# baseline: the same receiver fed directly
+direct=$(java bench/PostMessages.java "http://127.0.0.1:$stand_in_port/api/v2" "$messages" "$concurrency" bench-access-token)
+direct_seconds=$(echo "$direct" | sed 's/.*seconds=//')
+direct_rate=$(awk -v n="$messages" -v s="$direct_seconds" 'BEGIN { printf "%.0f", n / s }')
+tokens=$(stat token_requests)
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), H2 file database"
+echo "| measure | figure |"
+echo "|---|---:|"
+echo "| (a) ingest, wrk 32 connections ${ingest_seconds}s: req/s | $ingest_rps |"
+echo "| (a) ingest p50 / p99 | $ingest_p50 / $ingest_p99 |"
+echo "| (a) ingest non-2xx | ${ingest_errors:-0} |"
+echo "| (b) end to end: messages posted / accepted (202) / delivered | $messages / $accepted / $delivered |"
+echo "| (b) end to end through the bridge, msg/s | $bridge_rate |"
+echo "| (b) receiver fed by java.net.http, $concurrency connections, msg/s | $direct_rate |"
+echo "| (b) ratio bridge / direct | $(awk -v a="$bridge_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }') |"
+echo "| token requests during the whole run | $tokens |"
