@@ -61,7 +61,7 @@ print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"
                       for n in range(count)))
 PY
 start=$(now_ms)
-curl -s --parallel --parallel-max 32 -K "$work/curl.cfg" > "$work/e2e-codes.txt"
+curl -s --no-progress-meter --parallel --parallel-max 32 -K "$work/curl.cfg" > "$work/e2e-codes.txt" 2> /dev/null
 accepted=$(grep -c '^202$' "$work/e2e-codes.txt" || true)
 after=$(wait_for_received $(( before + accepted )))
 # wait_for_received confirms with one quiet second: take it off the elapsed time

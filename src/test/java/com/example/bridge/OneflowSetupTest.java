@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static com.example.bridge.support.Answers.json;
+
 import com.example.bridge.support.CapturedLogs;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,7 +32,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The Setup URL (Automatic Authentication), through HTTP, against WireMock as Oneflow and a real database. */
 class OneflowSetupTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = FakeOneflow.token("acme");
     private static final long ACCOUNT = 123;
 
@@ -72,10 +72,6 @@ class OneflowSetupTest {
         return "{\"account_id\":" + accountId + ",\"event\":\"enable\",\"data\":" + data + "}";
     }
 
-    static JsonNode json(HttpResponse<String> response) throws Exception {
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
-        return JSON.readTree(response.body());
-    }
 
     private Map<String, Object> row(long accountId) {
         List<Map<String, Object>> rows = database.rows("SELECT * FROM oneflow_account WHERE account_id = " + accountId);

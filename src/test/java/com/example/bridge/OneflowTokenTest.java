@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static com.example.bridge.support.Answers.json;
+
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,7 +29,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Show Token Authentication: the token endpoint, the connect page and the account view, through HTTP. */
 class OneflowTokenTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = FakeOneflow.token("pasted");
     private static final long ACCOUNT = 777;
 
@@ -58,10 +58,6 @@ class OneflowTokenTest {
         oneflow.reset();
     }
 
-    private static JsonNode json(HttpResponse<String> response) throws Exception {
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
-        return JSON.readTree(response.body());
-    }
 
     private Map<String, Object> row(long accountId) {
         List<Map<String, Object>> rows = database.rows("SELECT * FROM oneflow_account WHERE account_id = " + accountId);
@@ -210,7 +206,7 @@ class OneflowTokenTest {
         HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health")).GET());
 
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("UP", JSON.readTree(response.body()).get("status").asText());
+        assertEquals("UP", json(response).get("status").asText());
     }
 
     @Test

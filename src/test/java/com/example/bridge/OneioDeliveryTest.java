@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static com.example.bridge.support.Answers.json;
+
 import com.example.bridge.support.Await;
 import com.example.bridge.support.CapturedLogs;
 import com.example.bridge.support.FakeOneio;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,7 +37,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Ingest and delivery to ONEiO, through HTTP, with WireMock as the token endpoint and the receiver. */
 class OneioDeliveryTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
     private static TestDatabase database;
@@ -69,10 +69,7 @@ class OneioDeliveryTest {
 
     static Map<String, String> properties(Map<String, String> extra) {
         Map<String, String> properties = new HashMap<>(database.bridgeProperties());
-        properties.put("oneio.token-url", oneio.tokenUrl());
-        properties.put("oneio.receiver-url", oneio.receiverUrl());
-        properties.put("oneio.client-id", FakeOneio.CLIENT_ID);
-        properties.put("oneio.client-secret", FakeOneio.CLIENT_SECRET);
+        properties.putAll(oneio.bridgeProperties());
         properties.put("oneio.delivery.poll-ms", "50");
         properties.put("oneio.delivery.concurrency", "8");
         properties.put("oneio.delivery.initial-backoff-ms", "200");
@@ -87,10 +84,6 @@ class OneioDeliveryTest {
         return bridge;
     }
 
-    private static JsonNode json(HttpResponse<String> response) throws Exception {
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
-        return JSON.readTree(response.body());
-    }
 
     private String ingest(String payload) throws Exception {
         HttpResponse<String> response = bridge.postJson("/oneio/messages", payload);

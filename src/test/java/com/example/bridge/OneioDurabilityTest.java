@@ -60,18 +60,11 @@ class OneioDurabilityTest {
         oneio.receiverAnswers("token-A", aResponse().withStatus(200));
     }
 
-    private Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", database.url());
-        env.put("DB_USER", database.user());
-        env.put("DB_PASSWORD", database.password());
-        env.put("ONEIO_TOKEN_URL", oneio.tokenUrl());
-        env.put("ONEIO_RECEIVER_URL", oneio.receiverUrl());
-        env.put("ONEIO_CLIENT_ID", FakeOneio.CLIENT_ID);
-        env.put("ONEIO_CLIENT_SECRET", FakeOneio.CLIENT_SECRET);
-        env.put("ONEIO_DELIVERY_POLL_MS", "50");
-        env.put("ONEIO_DELIVERY_LEASE_SECONDS", "2");
-        return env;
+    private Map<String, String> properties(Map<String, String> extra) {
+        Map<String, String> properties = new HashMap<>(database.bridgeProperties());
+        properties.putAll(oneio.bridgeProperties());
+        properties.putAll(extra);
+        return properties;
     }
 
     private Set<Integer> deliveredNumbers() {
@@ -95,7 +88,7 @@ class OneioDurabilityTest {
         int killAfter = 300;
         Semaphore killed = new Semaphore(0);
 
-        try (BridgeProcess first = BridgeProcess.start(environment(), log)) {
+        try (BridgeProcess first = BridgeProcess.start(properties(Map.of("oneio.delivery.poll-ms", "50", "oneio.delivery.lease-seconds", "2")), log)) {
             ExecutorService senders = Executors.newFixedThreadPool(16);
             for (int n = 0; n < total; n++) {
                 int number = n;
@@ -125,7 +118,7 @@ class OneioDurabilityTest {
         int acked = acknowledged.size();
         assertTrue(acked >= killAfter, "acknowledged " + acked);
 
-        try (BridgeProcess second = BridgeProcess.start(environment(), log)) {
+        try (BridgeProcess second = BridgeProcess.start(properties(Map.of("oneio.delivery.poll-ms", "50", "oneio.delivery.lease-seconds", "2")), log)) {
             Await.until("every acknowledged message delivered", Duration.ofSeconds(60),
                     () -> deliveredNumbers().containsAll(acknowledged.keySet()));
             for (Map.Entry<Integer, String> entry : acknowledged.entrySet()) {
@@ -149,13 +142,7 @@ class OneioDurabilityTest {
     @Test
     void two_instances_on_one_postgresql_deliver_each_of_1000_messages_exactly_once() throws Exception {
         assumeTrue(TestDatabase.isPostgres(), "several instances share a PostgreSQL server, not an embedded H2 file");
-        Map<String, String> properties = new HashMap<>(database.bridgeProperties());
-        properties.put("oneio.token-url", oneio.tokenUrl());
-        properties.put("oneio.receiver-url", oneio.receiverUrl());
-        properties.put("oneio.client-id", FakeOneio.CLIENT_ID);
-        properties.put("oneio.client-secret", FakeOneio.CLIENT_SECRET);
-        properties.put("oneio.delivery.poll-ms", "20");
-        properties.put("oneio.delivery.batch-size", "16");
+        Map<String, String> properties = properties(Map.of("oneio.delivery.poll-ms", "20", "oneio.delivery.batch-size", "16"));
 
         try (RunningBridge a = RunningBridge.start(properties); RunningBridge b = RunningBridge.start(properties)) {
             for (int n = 0; n < 1000; n++) {

@@ -2,6 +2,8 @@ package com.example.bridge.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
@@ -24,5 +26,10 @@ public class DatabaseConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = new HikariDataSource(config);
         new SchemaInstaller(dataSource).install("db/schema.sql");
         return dataSource;
+    }
+
+    @BindToRegistry("durableCommits")
+    public DurableCommits durableCommits(@BeanInject("dataSource") DataSource dataSource) {
+        return new DurableCommits(dataSource);
     }
 }

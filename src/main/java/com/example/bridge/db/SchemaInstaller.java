@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 
-/** Creates the tables that are missing, before any route starts, and makes H2 durable. Statements must be idempotent. */
+/** Creates the tables that are missing, before any route starts. Statements must be idempotent. */
 public final class SchemaInstaller {
 
     private final DataSource dataSource;
@@ -20,11 +20,6 @@ public final class SchemaInstaller {
 
     public void install(String classpathResource) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            if ("H2".equals(connection.getMetaData().getDatabaseProductName())) {
-                // H2 otherwise writes a commit up to 500 ms later, and a killed process loses it (measured).
-                // The setting is stored in the database file, so it holds whatever db.url says.
-                statement.execute("SET WRITE_DELAY 0");
-            }
             for (String sql : readScript(classpathResource).split(";")) {
                 if (!sql.isBlank()) {
                     statement.execute(sql);

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** The bundle in a JVM of its own, configured through environment variables, so that a test can SIGKILL it. */
+/**
+ * The bundle in a JVM of its own, so that a test can SIGKILL it. Its properties are passed as the environment
+ * variables an operator would set (upper case, '.' and '-' as '_').
+ */
 public final class BridgeProcess implements AutoCloseable {
 
     private final Process process;
@@ -21,13 +24,13 @@ public final class BridgeProcess implements AutoCloseable {
         this.port = port;
     }
 
-    public static BridgeProcess start(Map<String, String> environment, Path log) {
+    public static BridgeProcess start(Map<String, String> properties, Path log) {
         int port = RunningBridge.freePort();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "com.example.bridge.BridgeApplication")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .directory(new File(System.getProperty("java.io.tmpdir")));
-        builder.environment().putAll(environment);
+        properties.forEach((key, value) -> builder.environment().put(key.toUpperCase().replaceAll("[.-]", "_"), value));
         builder.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         builder.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(RunningBridge.freePort()));
         try {

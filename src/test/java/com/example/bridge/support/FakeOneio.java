@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
+import java.util.Map;
 
 /** WireMock playing ONEiO: the OAuth 2.0 token resource and the REST receiver, counting calls in its journal. */
 public final class FakeOneio implements AutoCloseable {
@@ -25,6 +26,12 @@ public final class FakeOneio implements AutoCloseable {
 
     public FakeOneio() {
         server.start();
+    }
+
+    /** The bundle's properties that point it at this fake. */
+    public Map<String, String> bridgeProperties() {
+        return Map.of("oneio.token-url", tokenUrl(), "oneio.receiver-url", receiverUrl(),
+                "oneio.client-id", CLIENT_ID, "oneio.client-secret", CLIENT_SECRET);
     }
 
     public String tokenUrl() {
