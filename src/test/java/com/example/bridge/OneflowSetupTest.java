@@ -435,6 +435,12 @@ class OneflowSetupTest {
             assertEquals("Acme AB", json(response).get("account_name").asText());
         }
         assertEquals(TOKEN, row(ACCOUNT).get("api_token"));
+        if (TestDatabase.isPostgres()) {
+            // the class's own bridge (pool of 10) and this query: the two stopped bridges closed their pools
+            long connections = ((Number) database.rows("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE backend_type = "
+                    + "'client backend'").get(0).get("n")).longValue();
+            assertTrue(connections <= 11, connections + " connections open");
+        }
     }
 
     private static List<HttpResponse<String>> parallel(List<String> bodies) {
