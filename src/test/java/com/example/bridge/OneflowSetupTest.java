@@ -60,8 +60,7 @@ class OneflowSetupTest {
 
     static Map<String, String> properties(Map<String, String> extra) {
         Map<String, String> properties = new HashMap<>(database.bridgeProperties());
-        properties.put("oneflow.api-url", oneflow.url());
-        properties.put("oneflow.timeout-ms", "1000");
+        properties.putAll(oneflow.bridgeProperties());
         properties.putAll(extra);
         return properties;
     }
@@ -72,10 +71,8 @@ class OneflowSetupTest {
         return "{\"account_id\":" + accountId + ",\"event\":\"enable\",\"data\":" + data + "}";
     }
 
-
     private Map<String, Object> row(long accountId) {
-        List<Map<String, Object>> rows = database.rows("SELECT * FROM oneflow_account WHERE account_id = " + accountId);
-        return rows.isEmpty() ? null : rows.get(0);
+        return database.firstRow("SELECT * FROM oneflow_account WHERE account_id = " + accountId);
     }
 
     @Test

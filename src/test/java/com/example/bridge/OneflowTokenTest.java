@@ -41,8 +41,7 @@ class OneflowTokenTest {
         database = TestDatabase.create();
         oneflow = new FakeOneflow();
         Map<String, String> properties = new HashMap<>(database.bridgeProperties());
-        properties.put("oneflow.api-url", oneflow.url());
-        properties.put("oneflow.timeout-ms", "1000");
+        properties.putAll(oneflow.bridgeProperties());
         bridge = RunningBridge.start(properties);
     }
 
@@ -58,10 +57,8 @@ class OneflowTokenTest {
         oneflow.reset();
     }
 
-
     private Map<String, Object> row(long accountId) {
-        List<Map<String, Object>> rows = database.rows("SELECT * FROM oneflow_account WHERE account_id = " + accountId);
-        return rows.isEmpty() ? null : rows.get(0);
+        return database.firstRow("SELECT * FROM oneflow_account WHERE account_id = " + accountId);
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
+import java.util.Map;
 
 /** WireMock playing Oneflow's {@code GET /v1/accounts/me}, one stub per token. */
 public final class FakeOneflow implements AutoCloseable {
@@ -22,6 +23,11 @@ public final class FakeOneflow implements AutoCloseable {
 
     public FakeOneflow() {
         server.start();
+    }
+
+    /** The bundle's properties that point it at this fake, with a short timeout for the slow-Oneflow tests. */
+    public Map<String, String> bridgeProperties() {
+        return Map.of("oneflow.api-url", url(), "oneflow.timeout-ms", "1000");
     }
 
     public String url() {

@@ -128,6 +128,12 @@ public final class TestDatabase {
         }
     }
 
+    /** The first row of the query, or null when there is none. */
+    public Map<String, Object> firstRow(String sql) {
+        List<Map<String, Object>> rows = rows(sql);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
     public long count(String table) {
         return ((Number) rows("SELECT COUNT(*) AS n FROM " + table).get(0).get("n")).longValue();
     }
