@@ -6,14 +6,14 @@
 #      concurrency (4).
 #   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10]
 # Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
-set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 messages=${1:-20000}
 ingest_seconds=${2:-10}
 concurrency=4
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+stand_in_port=$(free_port)
+bridge_port=$(free_port)
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 stat() {  # one counter of the stand-in; asks again while the busy stand-in does not answer
   local value=""
   until [ -n "$value" ]; do
@@ -21,15 +21,7 @@ stat() {  # one counter of the stand-in; asks again while the busy stand-in does
   done
   echo "$value"
 }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-work=$(mktemp -d)
-stand_in_port=$(free_port)
-bridge_port=$(free_port)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-
-mvn -q -B package -DskipTests
-java bench/OneioStandIn.java "$stand_in_port" & pids+=($!)
+background java bench/OneioStandIn.java "$stand_in_port"
 until curl -sf -o /dev/null "http://127.0.0.1:$stand_in_port/stats"; do sleep 0.1; done
 
 (cd "$work" && exec env ONEIO_TOKEN_URL="http://127.0.0.1:$stand_in_port/oauth2/token" \

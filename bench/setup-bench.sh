@@ -4,23 +4,16 @@
 # Rounds alternate baseline and bridge; the table shows the medians of the rounds.
 #   bash bench/setup-bench.sh [connections=16] [seconds-per-round=10] [rounds=3]
 # Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
-set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 connections=${1:-16}
 seconds=${2:-10}
 rounds=${3:-3}
 threads=$(( connections < 2 ? 1 : 2 ))
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-work=$(mktemp -d)
 stand_in_port=$(free_port)
 bridge_port=$(free_port)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 
-mvn -q -B package -DskipTests
-java bench/OneflowStandIn.java "$stand_in_port" & pids+=($!)
+background java bench/OneflowStandIn.java "$stand_in_port"
 
 until curl -sf -o /dev/null -H "x-oneflow-api-token: bench-0000000000000000000000000000000001" \
   "http://127.0.0.1:$stand_in_port/v1/accounts/me"; do sleep 0.1; done
