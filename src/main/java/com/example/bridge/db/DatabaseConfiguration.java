@@ -13,6 +13,7 @@ import org.apache.camel.support.service.ServiceSupport;
 public class DatabaseConfiguration implements CamelConfiguration {
 
     private HikariDataSource dataSource;
+    private DurableCommits durableCommits;
 
     // Built in Java rather than with camel.beans.* because an empty db.password (H2's default) stops startup there.
     @BindToRegistry("dataSource")
@@ -49,6 +50,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
 
     @BindToRegistry("durableCommits")
     public DurableCommits durableCommits(@BeanInject("dataSource") DataSource dataSource) {
-        return new DurableCommits(dataSource);
+        if (durableCommits == null) {
+            durableCommits = new DurableCommits(dataSource);
+        }
+        return durableCommits;
     }
 }

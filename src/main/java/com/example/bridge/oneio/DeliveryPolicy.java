@@ -18,16 +18,14 @@ import org.apache.camel.Variable;
 /** Decides what a receiver's answer means for a message: delivered, retried later (when), or failed. */
 public class DeliveryPolicy {
 
-    public static final int MAX_ERROR_LENGTH = 1024;
+    private static final int MAX_ERROR_LENGTH = 1024;
 
-    private final long initialBackoffMillis;
-    private final long maxBackoffMillis;
+    private final Backoff backoff;
     private final int maxAttempts;
     private final int leaseSeconds;
 
     public DeliveryPolicy(long initialBackoffMillis, long maxBackoffMillis, int maxAttempts, int leaseSeconds) {
-        this.initialBackoffMillis = initialBackoffMillis;
-        this.maxBackoffMillis = maxBackoffMillis;
+        this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
         this.maxAttempts = maxAttempts;
         this.leaseSeconds = leaseSeconds;
     }
@@ -42,9 +40,6 @@ public class DeliveryPolicy {
      */
     public record Outcome(String status, int posts, Integer lastStatus, String lastError,
                           OffsetDateTime nextAttemptAt, OffsetDateTime deliveredAt) {
-        public boolean isDelivered() {
-            return "DELIVERED".equals(status);
-        }
     }
 
     /** The ids of the rows {@code SELECT id} returned, for camel-sql's {@code :#in:ids}. */
@@ -88,7 +83,7 @@ public class DeliveryPolicy {
 
     /** Exponential backoff with full jitter over the upper half, so that retries of many messages spread out. */
     long backoffMillis(int attempts) {
-        long ceiling = Math.min(maxBackoffMillis, initialBackoffMillis << Math.min(attempts - 1, 30));
+        long ceiling = backoff.ceilingMillis(attempts);
         return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
     }
 

@@ -9,6 +9,8 @@ import org.apache.camel.PropertyInject;
 
 public class OneioConfiguration implements CamelConfiguration {
 
+    private OneioTokenProvider tokens;
+
     // Built in Java so that the client secret never passes through a camel.beans.* value, which Camel logs at start.
     @BindToRegistry("oneioTokens")
     public OneioTokenProvider oneioTokens(
@@ -19,8 +21,13 @@ public class OneioConfiguration implements CamelConfiguration {
             @PropertyInject("oneflow.timeout-ms") long timeoutMillis,
             @PropertyInject("oneio.delivery.initial-backoff-ms") long initialBackoffMillis,
             @PropertyInject("oneio.delivery.max-backoff-ms") long maxBackoffMillis) {
+        // Camel 4.18 calls @BindToRegistry methods twice (see DatabaseConfiguration): keep one provider and client.
+        if (tokens != null) {
+            return tokens;
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMillis)).build();
-        return new OneioTokenProvider(client, tokenUrl, clientId, clientSecret, Duration.ofSeconds(refreshMarginSeconds),
+        tokens = new OneioTokenProvider(client, tokenUrl, clientId, clientSecret, Duration.ofSeconds(refreshMarginSeconds),
                 Duration.ofMillis(timeoutMillis), initialBackoffMillis, maxBackoffMillis, Clock.systemUTC());
+        return tokens;
     }
 }

@@ -48,8 +48,7 @@ public class OneioTokenProvider {
     private final CacheKey key;
     private final Duration refreshMargin;
     private final Duration timeout;
-    private final long initialBackoffMillis;
-    private final long maxBackoffMillis;
+    private final Backoff backoff;
     private final Clock clock;
     private long failures;
     private Instant nextRequestAllowedAt = Instant.MIN;
@@ -64,8 +63,7 @@ public class OneioTokenProvider {
         this.key = new CacheKey(tokenUrl, clientId, sha256(clientSecret));
         this.refreshMargin = refreshMargin;
         this.timeout = timeout;
-        this.initialBackoffMillis = initialBackoffMillis;
-        this.maxBackoffMillis = maxBackoffMillis;
+        this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
         this.clock = clock;
     }
 
@@ -132,9 +130,9 @@ public class OneioTokenProvider {
             failure = "interrupted";
         }
         failures++;
-        long backoff = Math.min(maxBackoffMillis, initialBackoffMillis << Math.min(failures - 1, 30));
-        nextRequestAllowedAt = now.plusMillis(backoff);
-        LOG.warn("ONEiO token request failed ({}); next try in {} ms", failure, backoff);
+        long waitMillis = backoff.ceilingMillis(failures);
+        nextRequestAllowedAt = now.plusMillis(waitMillis);
+        LOG.warn("ONEiO token request failed ({}); next try in {} ms", failure, waitMillis);
         throw new TokenUnavailableException("The ONEiO token endpoint failed: " + failure,
                 OffsetDateTime.ofInstant(nextRequestAllowedAt, ZoneOffset.UTC));
     }
