@@ -29,12 +29,27 @@ public final class RunningBridge implements AutoCloseable {
     }
 
     public static RunningBridge start(Map<String, String> properties) {
+        return start(properties, null);
+    }
+
+    /** Starts with a Camel Main profile, as {@code CAMEL_MAIN_PROFILE} does (demo loads application-demo.properties). */
+    public static RunningBridge start(Map<String, String> properties, String profile) {
+        return start(properties, profile, null);
+    }
+
+    /** Starts reading routes/ and application.properties from {@code home}, as {@code BRIDGE_HOME} does. */
+    public static RunningBridge startFrom(java.nio.file.Path home, Map<String, String> properties) {
+        return start(properties, null, home.toString());
+    }
+
+    private static RunningBridge start(Map<String, String> properties, String profile, String home) {
         int port = freePort();
         int managementPort = freePort();
         Map<String, String> all = new HashMap<>(properties);
         all.put("camel.server.port", String.valueOf(port));
         all.put("camel.management.port", String.valueOf(managementPort));
-        Main main = BridgeApplication.createMain();
+        Main main = BridgeApplication.createMain(home);
+        main.configure().setProfile(profile);
         all.forEach(main::addOverrideProperty);
         try {
             main.start();
