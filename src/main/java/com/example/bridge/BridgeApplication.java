@@ -1,6 +1,7 @@
 package com.example.bridge;
 
 import com.example.bridge.db.DatabaseConfiguration;
+import com.example.bridge.metrics.MetricsConfiguration;
 import com.example.bridge.oneio.OneioConfiguration;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class BridgeApplication {
             main.setDefaultPropertyPlaceholderLocation("file:" + folder.resolve("application.properties"));
             main.addInitialProperty("bridge.routes-location", "file:" + folder.resolve("routes"));
         }
+        main.configure().addConfiguration(MetricsConfiguration.class);
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(OneioConfiguration.class);
         return main;

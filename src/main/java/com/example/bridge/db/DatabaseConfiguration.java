@@ -14,6 +14,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
 
     private HikariDataSource dataSource;
     private DurableCommits durableCommits;
+    private DatabaseHealthCheck healthCheck;
 
     // Built in Java rather than with camel.beans.* because an empty db.password (H2's default) stops startup there.
     @BindToRegistry("dataSource")
@@ -54,5 +55,13 @@ public class DatabaseConfiguration implements CamelConfiguration {
             durableCommits = new DurableCommits(dataSource);
         }
         return durableCommits;
+    }
+
+    @BindToRegistry("databaseHealthCheck")
+    public DatabaseHealthCheck databaseHealthCheck(@BeanInject("dataSource") DataSource dataSource) {
+        if (healthCheck == null) {
+            healthCheck = new DatabaseHealthCheck(dataSource);
+        }
+        return healthCheck;
     }
 }

@@ -1,6 +1,8 @@
 package com.example.bridge.oneio;
 
+import com.example.bridge.db.SqlTimes;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -40,6 +42,15 @@ public class DeliveryPolicy {
      */
     public record Outcome(String status, int posts, Integer lastStatus, String lastError,
                           OffsetDateTime nextAttemptAt, OffsetDateTime deliveredAt) {
+
+        /** delivered, retried (due again later), failed, or waiting (no token, nothing sent): the metrics' tag. */
+        public String kind() {
+            return switch (status) {
+                case "DELIVERED" -> "delivered";
+                case "FAILED" -> "failed";
+                default -> posts == 0 ? "waiting" : "retried";
+            };
+        }
     }
 
     /** The ids of the rows {@code SELECT id} returned, for camel-sql's {@code :#in:ids}. */
@@ -79,6 +90,11 @@ public class DeliveryPolicy {
     /** No token could be had: nothing was sent, the message waits until the token provider may try again. */
     public Outcome tokenUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) TokenUnavailableException e) {
         return new Outcome("QUEUED", 0, null, truncate(e.getMessage()), e.retryAt(), null);
+    }
+
+    /** From the 202 to now: the delivery latency a sender sees. */
+    public long millisSinceAccepted(@Variable("createdAt") Object createdAt) {
+        return Duration.between(SqlTimes.instant(createdAt), Instant.now()).toMillis();
     }
 
     /** Exponential backoff with full jitter over the upper half, so that retries of many messages spread out. */

@@ -1,8 +1,10 @@
 package com.example.bridge.oneio;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
@@ -20,14 +22,15 @@ public class OneioConfiguration implements CamelConfiguration {
             @PropertyInject("oneio.token.refresh-margin-seconds") int refreshMarginSeconds,
             @PropertyInject("oneflow.timeout-ms") long timeoutMillis,
             @PropertyInject("oneio.delivery.initial-backoff-ms") long initialBackoffMillis,
-            @PropertyInject("oneio.delivery.max-backoff-ms") long maxBackoffMillis) {
+            @PropertyInject("oneio.delivery.max-backoff-ms") long maxBackoffMillis,
+            @BeanInject("metricsRegistry") MeterRegistry meters) {
         // Camel 4.18 calls @BindToRegistry methods twice (see DatabaseConfiguration): keep one provider and client.
         if (tokens != null) {
             return tokens;
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMillis)).build();
         tokens = new OneioTokenProvider(client, tokenUrl, clientId, clientSecret, Duration.ofSeconds(refreshMarginSeconds),
-                Duration.ofMillis(timeoutMillis), initialBackoffMillis, maxBackoffMillis, Clock.systemUTC());
+                Duration.ofMillis(timeoutMillis), initialBackoffMillis, maxBackoffMillis, Clock.systemUTC(), meters);
         return tokens;
     }
 }

@@ -2,6 +2,8 @@ package com.example.bridge.oneio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -50,12 +52,13 @@ public class OneioTokenProvider {
     private final Duration timeout;
     private final Backoff backoff;
     private final Clock clock;
+    private final MeterRegistry meters;
     private long failures;
     private Instant nextRequestAllowedAt = Instant.MIN;
 
     public OneioTokenProvider(HttpClient client, String tokenUrl, String clientId, String clientSecret,
                               Duration refreshMargin, Duration timeout, long initialBackoffMillis, long maxBackoffMillis,
-                              Clock clock) {
+                              Clock clock, MeterRegistry meters) {
         this.client = client;
         this.tokenUrl = URI.create(tokenUrl);
         this.clientId = clientId;
@@ -65,6 +68,7 @@ public class OneioTokenProvider {
         this.timeout = timeout;
         this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** A valid access token, from the cache or from one token request; throws {@link TokenUnavailableException}. */
@@ -116,18 +120,23 @@ public class OneioTokenProvider {
                     Instant refreshAt = now.plusSeconds(expiresIn).minus(refreshMargin);
                     cache.put(key, new CachedToken(accessToken, refreshAt.isAfter(now) ? refreshAt : now));
                     failures = 0;
+                    countRequest("success");
                     LOG.info("ONEiO token obtained, expires in {} s", expiresIn);
                     return accessToken;
                 }
                 failure = "answer without access_token or expires_in";
+                countRequest("invalid_answer");
             } else {
                 failure = "HTTP " + response.statusCode();
+                countRequest("refused");
             }
         } catch (IOException e) {
             failure = e.getClass().getSimpleName();
+            countRequest("unreachable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
+            countRequest("unreachable");
         }
         failures++;
         long waitMillis = backoff.ceilingMillis(failures);
@@ -135,6 +144,11 @@ public class OneioTokenProvider {
         LOG.warn("ONEiO token request failed ({}); next try in {} ms", failure, waitMillis);
         throw new TokenUnavailableException("The ONEiO token endpoint failed: " + failure,
                 OffsetDateTime.ofInstant(nextRequestAllowedAt, ZoneOffset.UTC));
+    }
+
+    private void countRequest(String outcome) {
+        Counter.builder("bridge.oneio.token.requests").description("Requests to the ONEiO token endpoint, by outcome")
+                .tag("outcome", outcome).register(meters).increment();
     }
 
     private static String urlEncode(String value) {
