@@ -18,15 +18,25 @@ public final class SchemaInstaller {
         this.dataSource = dataSource;
     }
 
+    private static final int ATTEMPTS = 3;
+
     public void install(String classpathResource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String sql : readScript(classpathResource).split(";")) {
-                if (!sql.isBlank()) {
-                    statement.execute(sql);
+        String[] statements = readScript(classpathResource).split(";");
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                for (String sql : statements) {
+                    if (!sql.isBlank()) {
+                        statement.execute(sql);
+                    }
+                }
+                return;
+            } catch (SQLException e) {
+                // Replicas starting together on an empty PostgreSQL race on CREATE ... IF NOT EXISTS; the loser
+                // gets a duplicate-key error from the catalog, and its second run finds everything in place.
+                if (attempt == ATTEMPTS) {
+                    throw new IllegalStateException("Could not create the database schema from " + classpathResource, e);
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not create the database schema from " + classpathResource, e);
         }
     }
 

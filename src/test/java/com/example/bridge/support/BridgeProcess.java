@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,9 +27,20 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     public static BridgeProcess start(Map<String, String> properties, Path log) {
+        return start(properties, log, "-cp", System.getProperty("java.class.path"), "com.example.bridge.BridgeApplication");
+    }
+
+    /** The runnable jar that {@code mvn package} built, started as an operator starts it. */
+    public static BridgeProcess startJar(Path jar, Map<String, String> properties, Path log) {
+        return start(properties, log, "-jar", jar.toAbsolutePath().toString());
+    }
+
+    private static BridgeProcess start(Map<String, String> properties, Path log, String... javaArgs) {
         int port = RunningBridge.freePort();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "com.example.bridge.BridgeApplication")
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(javaArgs));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .directory(new File(System.getProperty("java.io.tmpdir")));
         properties.forEach((key, value) -> builder.environment().put(key.toUpperCase().replaceAll("[.-]", "_"), value));
