@@ -3,6 +3,7 @@ package com.example.bridge;
 import com.example.bridge.db.DatabaseConfiguration;
 import com.example.bridge.metrics.MetricsConfiguration;
 import com.example.bridge.oneio.OneioConfiguration;
+import com.example.bridge.security.SecurityConfiguration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class BridgeApplication {
             main.addInitialProperty("bridge.routes-location", "file:" + folder.resolve("routes"));
         }
         main.configure().addConfiguration(MetricsConfiguration.class);
+        main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(OneioConfiguration.class);
         return main;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
+import com.example.bridge.support.TestSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -136,7 +137,7 @@ class ConnectPageBrowserTest {
         assertEquals("", browser.findElement(By.id("token")).getDomProperty("value"), "the page clears the token");
         Map<String, Object> row = database.firstRow("SELECT * FROM oneflow_account WHERE account_id = " + ACCOUNT);
         assertNotNull(row, "no row for the linked account");
-        assertEquals(TOKEN, row.get("api_token"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row));
         assertEquals("ops@browser.example", row.get("user_email"));
         assertEquals("Browser & Co AB", row.get("account_name"));
         assertEquals("ENABLED", row.get("status"));

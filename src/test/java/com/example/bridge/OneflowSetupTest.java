@@ -12,6 +12,7 @@ import com.example.bridge.support.CapturedLogs;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
+import com.example.bridge.support.TestSecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.net.http.HttpRequest;
@@ -89,7 +90,7 @@ class OneflowSetupTest {
         assertFalse(body.has("oauth_link"));
         Map<String, Object> row = row(ACCOUNT);
         assertEquals("ENABLED", row.get("status"));
-        assertEquals(TOKEN, row.get("api_token"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row));
         assertEquals("jane@acme.example", row.get("user_email"));
         assertEquals("Acme AB", row.get("account_name"));
         assertTrue(row.get("created_at") != null && row.get("updated_at") != null);
@@ -121,7 +122,7 @@ class OneflowSetupTest {
 
         assertEquals(200, response.statusCode(), response.body());
         Map<String, Object> row = row(ACCOUNT);
-        assertEquals(newToken, row.get("api_token"));
+        assertEquals(newToken, TestSecurity.tokenIn(row));
         assertEquals("Acme Renamed AB", row.get("account_name"));
         assertEquals("new@acme.example", row.get("user_email"));
         assertEquals(createdAt, row.get("created_at"));
@@ -162,7 +163,7 @@ class OneflowSetupTest {
 
         assertEquals(401, bridge.postJson("/oneflow/setup", enable(ACCOUNT, refused, null)).statusCode());
 
-        assertEquals(TOKEN, row(ACCOUNT).get("api_token"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
     }
 
     @Test
@@ -249,9 +250,10 @@ class OneflowSetupTest {
     }
 
     @Test
-    void disable_erases_the_token_and_keeps_the_row() throws Exception {
+    void disable_erases_the_token_and_keeps_the_row_once_oneflow_refuses_the_token() throws Exception {
         oneflow.account(TOKEN, ACCOUNT, "Acme AB");
         assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, "jane@acme.example")).statusCode());
+        oneflow.status(TOKEN, 401);
         int oneflowCalls = oneflow.requestCount();
 
         HttpResponse<String> response = bridge.postJson("/oneflow/setup",
@@ -265,7 +267,34 @@ class OneflowSetupTest {
         assertEquals("DISABLED", row.get("status"));
         assertNull(row.get("api_token"));
         assertEquals("Acme AB", row.get("account_name"));
-        assertEquals(oneflowCalls, oneflow.requestCount(), "a disable does not call Oneflow");
+        assertEquals(oneflowCalls + 1, oneflow.requestCount(), "without oneflow.setup.key a disable asks Oneflow once");
+        assertEquals(2, oneflow.requestsWith(TOKEN).size(), "with the stored token, decrypted");
+    }
+
+    @Test
+    void disable_while_the_stored_token_still_works_is_refused_and_changes_nothing() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", "{\"account_id\":123,\"event\":\"disable\"}");
+
+        assertEquals(409, response.statusCode(), response.body());
+        assertEquals("token_still_valid", json(response).get("error").asText());
+        assertEquals("ENABLED", row(ACCOUNT).get("status"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
+    }
+
+    @Test
+    void disable_when_oneflow_cannot_tell_answers_502_and_changes_nothing() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+        oneflow.status(TOKEN, 503);
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", "{\"account_id\":123,\"event\":\"disable\"}");
+
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("oneflow_unavailable", json(response).get("error").asText());
+        assertEquals("ENABLED", row(ACCOUNT).get("status"));
     }
 
     @Test
@@ -281,12 +310,14 @@ class OneflowSetupTest {
     void enable_after_disable_restores_the_account() throws Exception {
         oneflow.account(TOKEN, ACCOUNT, "Acme AB");
         bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
-        bridge.postJson("/oneflow/setup", "{\"account_id\":123,\"event\":\"disable\"}");
+        oneflow.status(TOKEN, 401);
+        assertEquals(200, bridge.postJson("/oneflow/setup", "{\"account_id\":123,\"event\":\"disable\"}").statusCode());
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
 
         assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
 
         assertEquals("ENABLED", row(ACCOUNT).get("status"));
-        assertEquals(TOKEN, row(ACCOUNT).get("api_token"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -431,7 +462,7 @@ class OneflowSetupTest {
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("Acme AB", json(response).get("account_name").asText());
         }
-        assertEquals(TOKEN, row(ACCOUNT).get("api_token"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
         if (TestDatabase.isPostgres()) {
             // the class's own bridge (pool of 10) and this query: the two stopped bridges closed their pools
             long connections = ((Number) database.rows("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE backend_type = "

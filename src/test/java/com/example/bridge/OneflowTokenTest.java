@@ -10,6 +10,7 @@ import static com.example.bridge.support.Answers.json;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
+import com.example.bridge.support.TestSecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -74,7 +75,7 @@ class OneflowTokenTest {
         assertEquals("enabled", body.get("status").asText());
         assertEquals("Pasted & Co \"AB\"", body.get("account_name").asText());
         Map<String, Object> row = row(ACCOUNT);
-        assertEquals(TOKEN, row.get("api_token"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row));
         assertEquals("ops@pasted.example", row.get("user_email"));
         assertEquals("ENABLED", row.get("status"));
         assertEquals("ops@pasted.example", oneflow.requestsWith(TOKEN).get(0).getHeader("x-oneflow-user-email"));
@@ -181,7 +182,8 @@ class OneflowTokenTest {
     void a_disabled_account_shows_no_token() throws Exception {
         oneflow.account(TOKEN, ACCOUNT, "Disabled AB");
         bridge.postJson("/oneflow/token", "{\"token\":\"" + TOKEN + "\"}");
-        bridge.postJson("/oneflow/setup", "{\"account_id\":" + ACCOUNT + ",\"event\":\"disable\"}");
+        oneflow.status(TOKEN, 401);
+        assertEquals(200, bridge.postJson("/oneflow/setup", "{\"account_id\":" + ACCOUNT + ",\"event\":\"disable\"}").statusCode());
 
         JsonNode body = json(bridge.get("/oneflow/accounts/" + ACCOUNT));
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 import org.apache.camel.Variable;
 
-/** The JSON answers of the Oneflow entry points. No answer ever carries a whole token. */
+/** The JSON answers of the Oneflow entry points. Only {@link AccountToken} carries a whole token. */
 public class AccountReplies {
 
     private final String oauthLink;
@@ -31,6 +31,13 @@ public class AccountReplies {
                               @JsonProperty("updated_at") String updatedAt) {
     }
 
+    /** The one answer that carries a whole token: GET /oneflow/accounts/{id}/token, admin key only. */
+    public record AccountToken(@JsonProperty("account_id") long accountId, String token) {
+    }
+
+    public record Rotation(int rotated, @JsonProperty("remaining_under_old_keys") int remainingUnderOldKeys) {
+    }
+
     public Linked linked(@Variable("account") OneflowAccount account) {
         return new Linked(account.id(), "enabled", account.name(), oauthLink);
     }
@@ -44,6 +51,15 @@ public class AccountReplies {
         return new AccountView(((Number) row.get("account_id")).longValue(),
                 ((String) row.get("status")).toLowerCase(), (String) row.get("account_name"),
                 (String) row.get("user_email"), mask((String) row.get("api_token")), isoInstant(row.get("updated_at")));
+    }
+
+    /** {@code row}: account_id and api_token, the token in clear. */
+    public AccountToken token(Map<String, Object> row) {
+        return new AccountToken(((Number) row.get("account_id")).longValue(), (String) row.get("api_token"));
+    }
+
+    public Rotation rotation(@Variable("underOldKeysBefore") int before, @Variable("underOldKeysAfter") int after) {
+        return new Rotation(before - after, after);
     }
 
     static String mask(String token) {

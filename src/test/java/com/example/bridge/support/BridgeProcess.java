@@ -43,6 +43,7 @@ public final class BridgeProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .directory(new File(System.getProperty("java.io.tmpdir")));
+        TestSecurity.defaults().forEach((key, value) -> builder.environment().put(key.toUpperCase().replaceAll("[.-]", "_"), value));
         properties.forEach((key, value) -> builder.environment().put(key.toUpperCase().replaceAll("[.-]", "_"), value));
         builder.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         builder.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(RunningBridge.freePort()));

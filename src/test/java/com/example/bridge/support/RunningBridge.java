@@ -45,7 +45,9 @@ public final class RunningBridge implements AutoCloseable {
     private static RunningBridge start(Map<String, String> properties, String profile, String home) {
         int port = freePort();
         int managementPort = freePort();
-        Map<String, String> all = new HashMap<>(properties);
+        // Demo mode runs as shipped (no keys); everything else with token keys, as production must.
+        Map<String, String> all = new HashMap<>(profile == null ? TestSecurity.defaults() : Map.of());
+        all.putAll(properties);
         all.put("camel.server.port", String.valueOf(port));
         all.put("camel.management.port", String.valueOf(managementPort));
         Main main = BridgeApplication.createMain(home);
