@@ -5,6 +5,10 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 work=$(mktemp -d)
+# The bundle runs as in production: token keys and a sender API key, made up for this run only.
+export BENCH_API_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+export SECURITY_TOKEN_KEYS="bench:$(python3 -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())')"
+export SECURITY_API_KEYS="bench:$BENCH_API_KEY"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 background() { "$@" & pids+=($!); }

@@ -51,10 +51,10 @@ echo "draining the ingest backlog..." >&2
 before=$(wait_for_received 0)
 
 # (b) end to end through the bridge
-python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" > "$work/curl.cfg" <<'PY'
+python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" "$BENCH_API_KEY" > "$work/curl.cfg" <<'PY'
 import sys
-count, url = int(sys.argv[1]), sys.argv[2]
-print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"\n'
+count, url, api_key = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"\nheader = "X-Api-Key: {api_key}"\n'
                       f'data = "{{\\"id\\":\\"e2e-{n}\\",\\"n\\":{n}}}"\noutput = "/dev/null"\nwrite-out = "%{{http_code}}\\n"'
                       for n in range(count)))
 PY

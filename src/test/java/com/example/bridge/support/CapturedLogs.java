@@ -13,6 +13,8 @@ public final class CapturedLogs extends AbstractAppender implements AutoCloseabl
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
+    private final List<String> linesWithLoggers = new CopyOnWriteArrayList<>();
+
     private CapturedLogs() {
         super("captured-logs", null, null, true, Property.EMPTY_ARRAY);
     }
@@ -32,10 +34,16 @@ public final class CapturedLogs extends AbstractAppender implements AutoCloseabl
             line.append(" | ").append(t);
         }
         lines.add(line.toString());
+        linesWithLoggers.add(event.getLoggerName() + ": " + line);
     }
 
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** Lines as {@code logger-name: message}. */
+    public List<String> linesWithLoggers() {
+        return List.copyOf(linesWithLoggers);
     }
 
     @Override
