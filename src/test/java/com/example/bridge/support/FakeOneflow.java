@@ -19,9 +19,24 @@ public final class FakeOneflow implements AutoCloseable {
 
     private static final String ACCOUNTS_ME = "/v1/accounts/me";
 
-    private final WireMockServer server = new WireMockServer(options().dynamicPort().containerThreads(60));
+    private final WireMockServer server;
 
     public FakeOneflow() {
+        this(0);
+    }
+
+    /** On a fixed port (0: a free one), so that after {@link #refuseConnections()} it comes back at the same URL. */
+    public FakeOneflow(int port) {
+        server = new WireMockServer((port == 0 ? options().dynamicPort() : options().port(port)).containerThreads(60));
+        server.start();
+    }
+
+    /** Oneflow down: connections refused until {@link #acceptConnections()}; stubs and journal are kept. */
+    public void refuseConnections() {
+        server.stop();
+    }
+
+    public void acceptConnections() {
         server.start();
     }
 

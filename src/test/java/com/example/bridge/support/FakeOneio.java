@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,24 @@ public final class FakeOneio implements AutoCloseable {
     public static final String CLIENT_ID = "bridge-user";
     public static final String CLIENT_SECRET = "s3cret-Client-Password-0123";
 
-    private final WireMockServer server = new WireMockServer(options().dynamicPort().containerThreads(40));
+    private final WireMockServer server;
 
     public FakeOneio() {
+        this(0);
+    }
+
+    /** On a fixed port (0: a free one), so that after {@link #refuseConnections()} it comes back at the same URLs. */
+    public FakeOneio(int port) {
+        server = new WireMockServer((port == 0 ? options().dynamicPort() : options().port(port)).containerThreads(40));
+        server.start();
+    }
+
+    /** ONEiO down: connections refused until {@link #acceptConnections()}; stubs and journal are kept. */
+    public void refuseConnections() {
+        server.stop();
+    }
+
+    public void acceptConnections() {
         server.start();
     }
 
@@ -91,6 +107,14 @@ public final class FakeOneio implements AutoCloseable {
 
     public List<LoggedRequest> receiverRequests() {
         return server.findAll(postRequestedFor(urlEqualTo(RECEIVER_PATH)));
+    }
+
+    /** Requests the receiver answered with a 2xx status: the deliveries a sender can count on. */
+    public List<LoggedRequest> receiverRequestsAnswered2xx() {
+        return server.getAllServeEvents().stream()
+                .filter(event -> RECEIVER_PATH.equals(event.getRequest().getUrl()))
+                .filter(event -> event.getResponse().getStatus() / 100 == 2)
+                .map(ServeEvent::getRequest).toList();
     }
 
     public void reset() {
