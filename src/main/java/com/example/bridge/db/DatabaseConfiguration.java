@@ -22,7 +22,8 @@ public class DatabaseConfiguration implements CamelConfiguration {
             @PropertyInject("db.url") String url,
             @PropertyInject("db.user") String user,
             @PropertyInject(value = "db.password", defaultValue = "") String password,
-            @PropertyInject(value = "db.pool-size", defaultValue = "10") int poolSize) {
+            @PropertyInject(value = "db.pool-size", defaultValue = "10") int poolSize,
+            @PropertyInject(value = "db.connection-timeout-ms", defaultValue = "5000") long connectionTimeoutMillis) {
         // Camel 4.18 calls @BindToRegistry methods twice (measured): a second pool would leak its connections.
         if (dataSource != null) {
             return dataSource;
@@ -33,6 +34,8 @@ public class DatabaseConfiguration implements CamelConfiguration {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
+        // While the database is down a request waits this long for a connection, then answers 503.
+        config.setConnectionTimeout(connectionTimeoutMillis);
         dataSource = new HikariDataSource(config);
         new SchemaInstaller(dataSource).install("db/schema.sql");
         return dataSource;
