@@ -1,5 +1,6 @@
 package com.example.bridge;
 
+import com.example.bridge.api.HttpServerConfiguration;
 import com.example.bridge.db.DatabaseConfiguration;
 import com.example.bridge.metrics.MetricsConfiguration;
 import com.example.bridge.oneio.OneioConfiguration;
@@ -43,6 +44,7 @@ public final class BridgeApplication {
         main.configure().addConfiguration(MetricsConfiguration.class);
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(OneioConfiguration.class);
+        main.configure().addConfiguration(HttpServerConfiguration.class);
         return main;
     }
 }

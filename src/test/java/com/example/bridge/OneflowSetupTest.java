@@ -339,14 +339,19 @@ class OneflowSetupTest {
         assertEquals("payload_too_large", json(response).get("error").asText());
     }
 
-    @Test
-    void form_encoded_body_is_not_json() throws Exception {
-        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("account_id=1&event=disable")));
+    @ParameterizedTest
+    @CsvSource({"application/x-www-form-urlencoded", "text/plain", "''"})
+    void a_body_that_is_not_declared_json_is_415(String contentType) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"account_id\":1,\"event\":\"disable\"}"));
+        if (!contentType.isEmpty()) {
+            request.header("Content-Type", contentType);
+        }
 
-        assertEquals(400, response.statusCode());
-        assertEquals("invalid_json", json(response).get("error").asText());
+        HttpResponse<String> response = bridge.send(request);
+
+        assertEquals(415, response.statusCode());
+        assertEquals("unsupported_media_type", json(response).get("error").asText());
     }
 
     @ParameterizedTest
@@ -357,6 +362,7 @@ class OneflowSetupTest {
 
         assertEquals(405, response.statusCode());
         assertEquals("method_not_allowed", json(response).get("error").asText());
+        assertEquals("POST", response.headers().firstValue("Allow").orElse(null));
     }
 
     @Test
