@@ -1,5 +1,6 @@
 package com.example.bridge;
 
+import com.example.bridge.api.HttpServerConfiguration;
 import com.example.bridge.db.DatabaseConfiguration;
 import com.example.bridge.metrics.MetricsConfiguration;
 import com.example.bridge.oneio.OneioConfiguration;
@@ -45,6 +46,7 @@ public final class BridgeApplication {
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(OneioConfiguration.class);
+        main.configure().addConfiguration(HttpServerConfiguration.class);
         return main;
     }
 }

@@ -370,14 +370,24 @@ class OneflowSetupTest {
         assertEquals("payload_too_large", json(response).get("error").asText());
     }
 
-    @Test
-    void form_encoded_body_is_not_json() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"application/x-www-form-urlencoded", "text/plain"})
+    void a_body_declared_as_something_else_than_json_is_415(String contentType) throws Exception {
         HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("account_id=1&event=disable")));
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"account_id\":1,\"event\":\"disable\"}")));
 
-        assertEquals(400, response.statusCode());
-        assertEquals("invalid_json", json(response).get("error").asText());
+        assertEquals(415, response.statusCode());
+        assertEquals("unsupported_media_type", json(response).get("error").asText());
+    }
+
+    @Test
+    void a_body_without_content_type_is_read_as_json() throws Exception {
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"account_id\":1,\"event\":\"disable\"}")));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("disabled", json(response).get("status").asText());
     }
 
     @ParameterizedTest
@@ -388,6 +398,7 @@ class OneflowSetupTest {
 
         assertEquals(405, response.statusCode());
         assertEquals("method_not_allowed", json(response).get("error").asText());
+        assertEquals("POST", response.headers().firstValue("Allow").orElse(null));
     }
 
     @Test

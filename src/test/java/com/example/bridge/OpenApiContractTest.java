@@ -200,7 +200,8 @@ class OpenApiContractTest {
         "empty body            | application/json | ``                                                       | 400 | invalid_json    | true",
         "duplicate key         | application/json | `{\"account_id\":1,\"account_id\":2,\"event\":\"disable\"}` | 400 | invalid_json | false",
         "trailing data         | application/json | `{\"account_id\":1,\"event\":\"disable\"} x`             | 400 | invalid_json    | false",
-        "form post             | application/x-www-form-urlencoded | `account_id=1&event=disable`            | 400 | invalid_json    | true",
+        "form post             | application/x-www-form-urlencoded | `account_id=1&event=disable`            | 415 | unsupported_media_type | true",
+        "text/plain            | text/plain       | `{\"account_id\":1,\"event\":\"disable\"}`         | 415 | unsupported_media_type | true",
         "array                 | application/json | `[1,2]`                                                  | 400 | invalid_request | true",
         "account_id as string  | application/json | `{\"account_id\":\"1\",\"event\":\"disable\"}`           | 400 | invalid_request | true",
         "account_id zero       | application/json | `{\"account_id\":0,\"event\":\"disable\"}`               | 400 | invalid_request | true",
@@ -231,6 +232,11 @@ class OpenApiContractTest {
                 "{\"token\":\"" + TOKEN + "\",\"padding\":\"" + padding + "\"}"), 413, false), "payload_too_large");
         assertError(refusal(Call.postJson("/oneio/messages",
                 "{\"a\":\"" + "x".repeat(INGEST_LIMIT) + "\"}"), 413, false), "payload_too_large");
+        // over camel.server.maxBodySize: the HTTP server refuses it before a route sees it, the same JSON 413
+        assertError(refusal(Call.postJson("/oneio/messages",
+                "{\"a\":\"" + "x".repeat(2_097_152) + "\"}"), 413, false), "payload_too_large");
+        assertError(refusal(Call.post("/oneflow/token", "application/x-www-form-urlencoded",
+                "token=" + TOKEN + ("&pad=" + "p".repeat(4_000)).repeat(17)), 413, false), "payload_too_large");
     }
 
     // --- POST /oneflow/token and GET /oneflow/connect --------------------------------------------
@@ -265,6 +271,13 @@ class OpenApiContractTest {
                 "invalid_request");
         assertError(refusal(Call.post("/oneflow/token", "application/x-www-form-urlencoded",
                 "token=" + TOKEN + "&token=" + TOKEN), 400, true), "invalid_request");
+        assertError(refusal(Call.post("/oneflow/token", "application/x-www-form-urlencoded",
+                "token=" + "a".repeat(9_000)), 400, true), "invalid_request");
+        assertError(refusal(Call.post("/oneflow/token", "text/plain", "{\"token\":\"" + TOKEN + "\"}"), 415, true),
+                "unsupported_media_type");
+        assertError(refusal(Call.post("/oneflow/token", "multipart/form-data; boundary=x",
+                "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + TOKEN + "\r\n--x--\r\n"), 415, true),
+                "unsupported_media_type");
         assertEquals(0, database.count("oneflow_account"));
     }
 
@@ -277,7 +290,8 @@ class OpenApiContractTest {
 
     /** {@code specRefuses}: the id is outside what the description allows (the bundle answers 404 all the same). */
     @ParameterizedTest
-    @CsvSource({"424242, false", "abc, true", "0, true", "1234567890123456789, true"})
+    @CsvSource({"424242, false", "abc, true", "0, true", "1234567890123456789, false", "9223372036854775807, false",
+        "9223372036854775808, true"})
     void unknown_or_malformed_accounts_are_404_as_described(String id, boolean specRefuses) throws Exception {
         assertError(refusal(Call.get("/oneflow/accounts/" + id), 404, specRefuses), "not_found");
     }

@@ -31,6 +31,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(413, "payload_too_large", "The request body is larger than " + limitBytes + " bytes");
     }
 
+    public static ApiException unsupportedMediaType(String message) {
+        return new ApiException(415, "unsupported_media_type", message);
+    }
+
     public int getStatus() {
         return status;
     }

@@ -1,12 +1,18 @@
 package com.example.bridge.oneflow;
 
 import com.example.bridge.api.ApiException;
+import com.example.bridge.api.MediaTypes;
+import com.example.bridge.api.NotFoundException;
+import com.example.bridge.api.PathParameters;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.Message;
@@ -14,6 +20,7 @@ import org.apache.camel.Message;
 /** Validates what callers send to the Oneflow entry points; every refusal is a 4xx {@link ApiException}. */
 public class OneflowRequestParser {
 
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[1-9][0-9]{0,18}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9-]{40}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>]{1,64}@[^@\\s\"<>]+\\.[^@\\s\"<>]+");
     private static final int MAX_EMAIL_LENGTH = 254;
@@ -28,8 +35,14 @@ public class OneflowRequestParser {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public SetupEvent parseSetup(byte[] body) {
-        JsonNode root = readObject(body);
+    public SetupEvent parseSetup(Message message) {
+        // Oneflow's documents do not say which Content-Type its Setup URL call carries: a missing one is read as
+        // JSON, so that enables never fail on it; a declared non-JSON type is refused.
+        String contentType = message.getHeader("Content-Type", String.class);
+        if (contentType != null && !contentType.isBlank() && !MediaTypes.isJson(contentType)) {
+            throw ApiException.unsupportedMediaType("Send the setup event as Content-Type: application/json");
+        }
+        JsonNode root = readObject(message.getBody(byte[].class));
         long accountId = accountId(root.get("account_id"));
         String event = text(root.get("event"), "event");
         if (event == null) {
@@ -54,11 +67,36 @@ public class OneflowRequestParser {
 
     /** Accepts the JSON body or the connect page's form post (which platform-http hands over as a Map). */
     public TokenSubmission parseTokenSubmission(Message message) {
-        if (message.getBody() instanceof Map<?, ?> form) {
+        String contentType = message.getHeader("Content-Type", String.class);
+        if (MediaTypes.isForm(contentType)) {
+            Map<?, ?> form = message.getBody() instanceof Map<?, ?> fields ? fields : Map.of();
+            if (formBytes(message, form) > maxBodyBytes) {
+                throw ApiException.tooLarge(maxBodyBytes);
+            }
             return new TokenSubmission(token(formValue(form, "token"), "token"), email(formValue(form, "email"), "email"));
+        }
+        if (!MediaTypes.isJson(contentType)) {
+            throw ApiException.unsupportedMediaType(
+                    "Send the token as Content-Type: application/json or as a form (application/x-www-form-urlencoded)");
         }
         JsonNode root = readObject(message.getBody(byte[].class));
         return new TokenSubmission(token(root.get("token"), "token"), email(root.get("email"), "email"));
+    }
+
+    /**
+     * The account id of {@code GET /oneflow/accounts/{id}}: the ids the Setup URL takes (1 to 2^63-1, no sign, no
+     * leading zero); anything else names no account.
+     */
+    public long accountIdInPath(Message message) {
+        String id = PathParameters.value(message, "id");
+        if (id == null || !ACCOUNT_ID.matcher(id).matches()) {
+            throw new NotFoundException("No such account");
+        }
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new NotFoundException("No such account");
+        }
     }
 
     private JsonNode readObject(byte[] body) {
@@ -122,6 +160,24 @@ public class OneflowRequestParser {
             throw ApiException.invalidRequest(field + " must be a string");
         }
         return node.textValue();
+    }
+
+    /**
+     * A form post's size for the body limit. platform-http hands over only the decoded fields, so this is the larger of
+     * the Content-Length and the fields encoded again (a chunked post has no Content-Length).
+     */
+    private static long formBytes(Message message, Map<?, ?> form) {
+        long encoded = 0;
+        for (Map.Entry<?, ?> field : form.entrySet()) {
+            Iterable<?> values = field.getValue() instanceof Iterable<?> many ? many : List.of(field.getValue());
+            for (Object value : values) {
+                encoded += URLEncoder.encode(String.valueOf(field.getKey()), StandardCharsets.UTF_8).length() + 1
+                        + URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8).length() + 1;
+            }
+        }
+        String contentLength = message.getHeader("Content-Length", String.class);
+        return contentLength != null && contentLength.strip().matches("[0-9]{1,18}")
+                ? Math.max(encoded, Long.parseLong(contentLength.strip())) : encoded;
     }
 
     private static String formValue(Map<?, ?> form, String field) {

@@ -1,6 +1,9 @@
 package com.example.bridge.oneio;
 
 import com.example.bridge.api.ApiException;
+import com.example.bridge.api.MediaTypes;
+import com.example.bridge.api.NotFoundException;
+import com.example.bridge.api.PathParameters;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -17,7 +20,6 @@ import org.apache.camel.Message;
 /** Checks a message posted for ONEiO and returns its payload unchanged, as text; refusals are 4xx {@link ApiException}s. */
 public class OneioMessageParser {
 
-    private static final Pattern JSON_MEDIA_TYPE = Pattern.compile("(?i)application/([a-z0-9.+-]+\\+)?json\\s*(;.*)?");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private final ObjectMapper mapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -28,9 +30,8 @@ public class OneioMessageParser {
     }
 
     public String payload(Message message) {
-        String contentType = message.getHeader("Content-Type", String.class);
-        if (contentType == null || !JSON_MEDIA_TYPE.matcher(contentType.strip()).matches()) {
-            throw new ApiException(415, "unsupported_media_type", "Send the message as Content-Type: application/json");
+        if (!MediaTypes.isJson(message.getHeader("Content-Type", String.class))) {
+            throw ApiException.unsupportedMediaType("Send the message as Content-Type: application/json");
         }
         byte[] body = message.getBody(byte[].class);
         if (body == null || body.length == 0) {
@@ -42,6 +43,15 @@ public class OneioMessageParser {
         String text = strictUtf8(body);
         requireObjectOrArray(text);
         return text;
+    }
+
+    /** The {id} of /oneio/messages/{id} and /oneio/messages/{id}/retry, never a query parameter called id. */
+    public String messageId(Message message) {
+        String id = PathParameters.value(message, "id");
+        if (id == null || id.isEmpty()) {
+            throw new NotFoundException("No such message");
+        }
+        return id;
     }
 
     /** The optional Idempotency-Key header: printable ASCII, at most 255 characters. */
