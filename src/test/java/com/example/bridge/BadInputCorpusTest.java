@@ -84,8 +84,11 @@ class BadInputCorpusTest {
     private static final String MESSAGE = "GET /oneio/messages/{id}";
     private static final String RETRY = "POST /oneio/messages/{id}/retry";
     private static final String OPENAPI = "GET /openapi.json";
+    private static final String ACCOUNT_TOKEN = "GET /oneflow/accounts/{id}/token";
+    private static final String ROTATE = "POST /oneflow/token-keys/rotate";
+    private static final String ADMIN_KEY = "corpus-admin-key-0123456789";
     private static final List<String> ENDPOINTS =
-            List.of(SETUP, TOKEN_POST, CONNECT, ACCOUNT, INGEST, MESSAGE, RETRY, OPENAPI);
+            List.of(SETUP, TOKEN_POST, CONNECT, ACCOUNT, INGEST, MESSAGE, RETRY, OPENAPI, ACCOUNT_TOKEN, ROTATE);
 
     private static TestDatabase database;
     private static FakeOneflow oneflow;
@@ -102,6 +105,7 @@ class BadInputCorpusTest {
         properties.putAll(oneflow.bridgeProperties());
         properties.putAll(oneio.bridgeProperties());
         properties.put("oneio.delivery.poll-ms", "50");
+        properties.put("security.admin-api-keys", "corpus:" + ADMIN_KEY);
         bridge = RunningBridge.start(properties);
         database.clear("oneflow_account", "oneio_outbox");
 
@@ -405,6 +409,8 @@ class BadInputCorpusTest {
             message();
             retry();
             openapi();
+            accountToken();
+            rotate();
             malformedHttp();
             Collections.shuffle(cases, random);
             return cases;
@@ -744,6 +750,44 @@ class BadInputCorpusTest {
             wrongMethods(MESSAGE, "/oneio/messages/" + deliveredMessage, "GET", bytes("{\"status\":\"queued\"}"));
             serverCap(MESSAGE, "GET", "/oneio/messages/" + deliveredMessage, "GET");
             injectedHeaders(MESSAGE, "GET", "/oneio/messages/nope", new byte[0], "GET", 404);
+        }
+
+        // --- the admin endpoints: a wrong or missing key is 401 before anything else ---
+
+        private List<String> wrongAdminKeys() {
+            List<String> keys = new ArrayList<>(List.of(ADMIN_KEY.toUpperCase(Locale.ROOT), ADMIN_KEY.substring(1),
+                    ADMIN_KEY + "x", "corpus:" + ADMIN_KEY, "x".repeat(4000)));
+            for (int i = 0; i < 6; i++) {
+                keys.add(pick(SQL));
+                keys.add(pick(ODD).strip());
+            }
+            // The JDK client sends printable ASCII header values only.
+            keys.removeIf(key -> !key.matches("[ -~]+"));
+            return keys;
+        }
+
+        private void accountToken() {
+            String path = "/oneflow/accounts/" + SEEDED_ACCOUNT + "/token";
+            for (String key : wrongAdminKeys()) {
+                client(ACCOUNT_TOKEN, "wrong key", "GET", path, Map.of("X-Api-Key", key), new byte[0], "GET", 401);
+            }
+            client(ACCOUNT_TOKEN, "no key", "GET", path, Map.of(), new byte[0], "GET", 401);
+            for (String id : badIds(true)) {
+                client(ACCOUNT_TOKEN, "bad id", "GET", "/oneflow/accounts/" + encode(id) + "/token" + query(),
+                        Map.of("X-Api-Key", ADMIN_KEY), new byte[0], "GET", 404);
+            }
+            wrongMethods(ACCOUNT_TOKEN, path, "GET", new byte[0]);
+            injectedHeaders(ACCOUNT_TOKEN, "GET", path, new byte[0], "GET", 401);
+        }
+
+        private void rotate() {
+            String path = "/oneflow/token-keys/rotate";
+            for (String key : wrongAdminKeys()) {
+                client(ROTATE, "wrong key", "POST", path, Map.of("X-Api-Key", key), bytes(pick(SYNTAX)), "POST", 401);
+            }
+            client(ROTATE, "no key", "POST", path, jsonType(), bytes(pick(SQL)), "POST", 401);
+            wrongMethods(ROTATE, path, "POST", new byte[0]);
+            injectedHeaders(ROTATE, "POST", path, bytes(pick(SYNTAX)), "POST", 401);
         }
 
         private void retry() {

@@ -75,6 +75,11 @@ class OpenApiContractTest {
     private static FakeOneflow oneflow;
     private static FakeOneio oneio;
     private static RunningBridge bridge;
+    /** The same bundle with sender, admin and Setup URL keys, for the answers that need them. */
+    private static RunningBridge secured;
+    private static final String SENDER_KEY = "contract-sender-key-01";
+    private static final String ADMIN_KEY = "contract-admin-key-02";
+    private static final String SETUP_KEY = "contract-setup-key-03";
     /** Path template -> statuses the bundle answered, across the tests of this class. */
     private static final Map<String, Set<String>> answered = new ConcurrentHashMap<>();
     private static final Set<String> testsRun = ConcurrentHashMap.newKeySet();
@@ -95,11 +100,17 @@ class OpenApiContractTest {
         properties.put("oneio.delivery.initial-backoff-ms", "200");
         properties.put("oneio.ingest.max-body-bytes", String.valueOf(INGEST_LIMIT));
         bridge = RunningBridge.start(properties);
+        properties.put("security.api-keys", "contract:" + SENDER_KEY);
+        properties.put("security.admin-api-keys", "ops:" + ADMIN_KEY);
+        properties.put("security.allow-open-entry-points", "false");
+        properties.put("oneflow.setup.key", SETUP_KEY);
+        secured = RunningBridge.start(properties);
     }
 
     @AfterAll
     static void stop() {
         bridge.close();
+        secured.close();
         oneflow.close();
         oneio.close();
     }
@@ -142,6 +153,9 @@ class OpenApiContractTest {
         JsonNode enabled = body(exchange(Call.postJson("/oneflow/setup",
                 enable(ACCOUNT, TOKEN, "jane@contract.example")), 200));
         JsonNode view = body(exchange(Call.get("/oneflow/accounts/" + ACCOUNT), 200));
+        assertError(exchange(Call.postJson("/oneflow/setup", "{\"account_id\":" + ACCOUNT + ",\"event\":\"disable\"}"), 409),
+                "token_still_valid");
+        oneflow.status(TOKEN, 401);
         JsonNode disabled = body(exchange(Call.postJson("/oneflow/setup",
                 "{\"account_id\":" + ACCOUNT + ",\"event\":\"disable\",\"data\":{\"token\":null}}"), 200));
         JsonNode viewDisabled = body(exchange(Call.get("/oneflow/accounts/" + ACCOUNT), 200));
@@ -373,6 +387,31 @@ class OpenApiContractTest {
         assertError(exchange(Call.post("/oneio/messages/no-such-id/retry"), 404), "not_found");
     }
 
+    // --- API keys, the Setup URL key and the admin endpoints ---------------------------------------
+
+    @Test
+    void keys_and_the_admin_endpoints_match_the_description() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Keyed AB");
+        String missing = "/oneio/messages/3f1c2e9a-5b7d-4c2e-9f0a-1b2c3d4e5f60";
+        assertError(refusal(secured, Call.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)), 401, false), "unauthorized");
+        assertError(refusal(secured, Call.postJson("/oneio/messages", "{\"n\":1}"), 401, false), "unauthorized");
+        assertError(refusal(secured, Call.get(missing).header("X-Api-Key", "wrong-key-0123456789"), 401, false), "unauthorized");
+        assertError(refusal(secured, Call.post(missing + "/retry"), 401, false), "unauthorized");
+        assertError(refusal(secured, Call.get("/oneflow/accounts/" + ACCOUNT), 401, false), "unauthorized");
+
+        exchange(secured, Call.postJson("/oneflow/setup?key=" + SETUP_KEY, enable(ACCOUNT, TOKEN, null)), 200);
+        exchange(secured, Call.get("/oneflow/accounts/" + ACCOUNT).header("X-Api-Key", SENDER_KEY), 200);
+        JsonNode token = body(exchange(secured, Call.get("/oneflow/accounts/" + ACCOUNT + "/token").header("X-Api-Key", ADMIN_KEY), 200));
+        assertEquals(TOKEN, token.get("token").asText());
+        assertError(refusal(secured, Call.get("/oneflow/accounts/" + ACCOUNT + "/token").header("X-Api-Key", SENDER_KEY), 401, false),
+                "unauthorized");
+        assertError(refusal(secured, Call.get("/oneflow/accounts/" + ACCOUNT + "/token"), 401, true), "unauthorized");
+        assertError(exchange(secured, Call.get("/oneflow/accounts/999/token").header("X-Api-Key", ADMIN_KEY), 404), "not_found");
+        JsonNode rotated = body(exchange(secured, Call.post("/oneflow/token-keys/rotate").header("X-Api-Key", ADMIN_KEY), 200));
+        assertEquals(0, rotated.get("rotated").asInt(), "already under the current key");
+        assertError(refusal(secured, Call.post("/oneflow/token-keys/rotate"), 401, true), "unauthorized");
+    }
+
     // --- 405 --------------------------------------------------------------------------------------
 
     /** The description offers one method per path; every other method gets the 405 it lists there. */
@@ -381,6 +420,7 @@ class OpenApiContractTest {
         "GET, /oneflow/setup", "PUT, /oneflow/setup", "DELETE, /oneflow/token", "POST, /oneflow/connect",
         "DELETE, /oneflow/accounts/1", "GET, /oneio/messages", "PATCH, /oneio/messages/abc",
         "GET, /oneio/messages/abc/retry", "POST, /openapi.json", "OPTIONS, /openapi.json",
+        "DELETE, /oneflow/accounts/1/token", "GET, /oneflow/token-keys/rotate",
     })
     void other_methods_are_405_as_described(String method, String path) throws Exception {
         Call call = new Call(method, path, Map.of(), new byte[0]);
@@ -488,8 +528,18 @@ class OpenApiContractTest {
             return request;
         }
 
+        String pathOnly() {
+            return path.replaceFirst("\\?.*", "");
+        }
+
         Request toValidatorRequest() {
-            SimpleRequest.Builder request = new SimpleRequest.Builder(method, path);
+            SimpleRequest.Builder request = new SimpleRequest.Builder(method, pathOnly());
+            if (path.contains("?")) {
+                for (String pair : path.substring(path.indexOf('?') + 1).split("&")) {
+                    int equals = pair.indexOf('=');
+                    request.withQueryParam(equals < 0 ? pair : pair.substring(0, equals), equals < 0 ? "" : pair.substring(equals + 1));
+                }
+            }
             headers.forEach(request::withHeader);
             if (body.length > 0) {
                 request.withBody(body);
@@ -500,7 +550,11 @@ class OpenApiContractTest {
 
     /** Sends a request the description allows; request and answer must both match it. */
     private HttpResponse<String> exchange(Call call, int expectedStatus) {
-        HttpResponse<String> response = send(call);
+        return exchange(bridge, call, expectedStatus);
+    }
+
+    private HttpResponse<String> exchange(RunningBridge target, Call call, int expectedStatus) {
+        HttpResponse<String> response = send(target, call);
         assertValid(call.method() + " " + call.path(),
                 validator.validate(call.toValidatorRequest(), toValidatorResponse(response)));
         assertEquals(expectedStatus, response.statusCode(), response.body());
@@ -512,8 +566,12 @@ class OpenApiContractTest {
      * refuse the request too exactly when {@code specRefuses}.
      */
     private HttpResponse<String> refusal(Call call, int expectedStatus, boolean specRefuses) {
-        HttpResponse<String> response = send(call);
-        assertValid("answer to " + call.method() + " " + call.path(), validator.validateResponse(call.path(),
+        return refusal(bridge, call, expectedStatus, specRefuses);
+    }
+
+    private HttpResponse<String> refusal(RunningBridge target, Call call, int expectedStatus, boolean specRefuses) {
+        HttpResponse<String> response = send(target, call);
+        assertValid("answer to " + call.method() + " " + call.path(), validator.validateResponse(call.pathOnly(),
                 Request.Method.valueOf(call.method()), toValidatorResponse(response)));
         assertEquals(expectedStatus, response.statusCode(), response.body());
         ValidationReport request = validator.validateRequest(call.toValidatorRequest());
@@ -523,8 +581,12 @@ class OpenApiContractTest {
     }
 
     private HttpResponse<String> send(Call call) {
-        HttpResponse<String> response = bridge.send(call.toHttpRequest(bridge));
-        answered.computeIfAbsent(template(call.path()), path -> ConcurrentHashMap.newKeySet())
+        return send(bridge, call);
+    }
+
+    private HttpResponse<String> send(RunningBridge target, Call call) {
+        HttpResponse<String> response = target.send(call.toHttpRequest(target));
+        answered.computeIfAbsent(template(call.pathOnly()), path -> ConcurrentHashMap.newKeySet())
                 .add(String.valueOf(response.statusCode()));
         return response;
     }
