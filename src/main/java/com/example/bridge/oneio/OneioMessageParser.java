@@ -46,9 +46,12 @@ public class OneioMessageParser {
     }
 
     /** The {id} of /oneio/messages/{id} and /oneio/messages/{id}/retry, never a query parameter called id. */
+    private static final Pattern MESSAGE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
     public String messageId(Message message) {
         String id = PathParameters.value(message, "id");
-        if (id == null || id.isEmpty()) {
+        // Ids are the UUIDs of our 202s: anything else cannot exist, and must not reach SQL (PostgreSQL refuses a NUL).
+        if (id == null || !MESSAGE_ID.matcher(id).matches()) {
             throw new NotFoundException("No such message");
         }
         return id;
