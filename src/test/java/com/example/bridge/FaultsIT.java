@@ -9,6 +9,7 @@ import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.FakeOneio;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
+import com.example.bridge.support.TestSecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -439,10 +440,10 @@ class FaultsIT {
     }
 
     private static Enables enables(List<Answer> answers, IntFunction<String> tokenOfAccount, long extraCalls) {
-        Map<Long, Object> tokens = database.rows(
+        Map<Long, String> tokens = database.rows(
                         "SELECT account_id, api_token FROM oneflow_account WHERE status = 'ENABLED'").stream()
                 .collect(Collectors.toMap(row -> ((Number) row.get("account_id")).longValue(),
-                        row -> row.get("api_token")));
+                        TestSecurity::tokenIn));
         List<Answer> acknowledged = answers.stream().filter(answer -> answer.status() == 200).toList();
         long stored = acknowledged.stream()
                 .filter(answer -> tokenOfAccount.apply(answer.number() + 1).equals(tokens.get(answer.number() + 1L)))
