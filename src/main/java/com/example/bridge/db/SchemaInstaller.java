@@ -12,13 +12,13 @@ import javax.sql.DataSource;
 /** Creates the tables that are missing, before any route starts. Statements must be idempotent. */
 public final class SchemaInstaller {
 
+    private static final int ATTEMPTS = 3;
+
     private final DataSource dataSource;
 
     public SchemaInstaller(DataSource dataSource) {
         this.dataSource = dataSource;
     }
-
-    private static final int ATTEMPTS = 3;
 
     public void install(String classpathResource) {
         String[] statements = readScript(classpathResource).split(";");

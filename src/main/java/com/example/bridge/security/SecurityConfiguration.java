@@ -44,11 +44,12 @@ public class SecurityConfiguration implements CamelConfiguration {
             @PropertyInject(value = "security.allow-open-entry-points", defaultValue = "false") boolean allowOpen) {
         if (apiKeys == null) {
             apiKeys = new ApiKeys(senderKeys, adminKeys, allowOpen);
-            if (!apiKeys.hasSenderKeys()) {
-                if (!allowOpen) {
-                    throw new IllegalStateException("security.api-keys is empty: set SECURITY_API_KEYS to name:key;"
-                            + " only demo mode may leave /oneio/messages and /oneflow/accounts open");
-                }
+            if (!apiKeys.hasSenderKeys() && !allowOpen) {
+                throw new IllegalStateException("security.api-keys is empty: set SECURITY_API_KEYS to name:key;"
+                        + " only demo mode may leave /oneio/messages and /oneflow/accounts open");
+            }
+            // Also when only admin keys are set: the sender endpoints are open all the same.
+            if (apiKeys.isOpen()) {
                 LOG.warn("*** DEMO MODE: no security.api-keys, /oneio/messages and /oneflow/accounts/{id} accept ANY caller ***");
             }
         }
