@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -90,6 +91,27 @@ public class DeliveryPolicy {
     /** No token could be had: nothing was sent, the message waits until the token provider may try again. */
     public Outcome tokenUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) TokenUnavailableException e) {
         return new Outcome("QUEUED", 0, null, truncate(e.getMessage()), e.retryAt(), null);
+    }
+
+    /** Anything else went wrong (a bug, a misconfigured receiver URL): retried later, counted as an attempt. */
+    public Outcome unexpected(@Variable("attempts") int attemptsBefore,
+                              @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+        return decide(attemptsBefore, 1, 0, null, null, e.getClass().getName());
+    }
+
+    /** One row of oneio-record-outcomes' batch UPDATE: the outcome's columns, this message's id and lease owner. */
+    public Map<String, Object> outcomeRow(@Variable("id") String id, @Variable("owner") String owner,
+                                          @Variable("outcome") Outcome outcome) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", id);
+        row.put("owner", owner);
+        row.put("status", outcome.status());
+        row.put("posts", outcome.posts());
+        row.put("lastStatus", outcome.lastStatus());
+        row.put("lastError", outcome.lastError());
+        row.put("nextAttemptAt", outcome.nextAttemptAt());
+        row.put("deliveredAt", outcome.deliveredAt());
+        return row;
     }
 
     /** From the 202 to now: the delivery latency a sender sees. */

@@ -1,9 +1,11 @@
 package com.example.bridge.oneio;
 
+import com.example.bridge.db.DurableCommits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -12,6 +14,16 @@ import org.apache.camel.PropertyInject;
 public class OneioConfiguration implements CamelConfiguration {
 
     private OneioTokenProvider tokens;
+    private OutboxWriter outboxWriter;
+
+    @BindToRegistry("outboxWriter")
+    public OutboxWriter outboxWriter(@BeanInject("dataSource") DataSource dataSource,
+            @BeanInject("durableCommits") DurableCommits durableCommits) {
+        if (outboxWriter == null) {
+            outboxWriter = new OutboxWriter(dataSource, durableCommits);
+        }
+        return outboxWriter;
+    }
 
     // Built in Java so that the client secret never passes through a camel.beans.* value, which Camel logs at start.
     @BindToRegistry("oneioTokens")
