@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of ONEiO delivery on H2, durability kept (every 202 is committed first).
+#  ceiling: the same wrk load at GET /oneflow/connect, a route that returns a constant page (no database, no JSON);
 #  (a) ingest: wrk with 32 connections at POST /oneio/messages for a while (delivery runs meanwhile);
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
@@ -40,6 +41,12 @@ wait_for_received() {  # until the receiver has at least $1 messages and no more
   done
 }
 
+# The HTTP layer's own ceiling: the same wrk load at a route that only returns a constant page.
+wrk -t2 -c32 -d3s "http://127.0.0.1:$bridge_port/oneflow/connect" > /dev/null
+wrk -t2 -c32 -d"${ingest_seconds}s" --latency "http://127.0.0.1:$bridge_port/oneflow/connect" > "$work/floor.txt"
+floor_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/floor.txt")
+floor_p99=$(awk '/ 99% / { print $2 }' "$work/floor.txt")
+
 # (a) ingest
 wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
 wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > "$work/ingest.txt"
@@ -76,6 +83,7 @@ tokens=$(stat token_requests)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), H2 file database"
 echo "| measure | figure |"
 echo "|---|---:|"
+echo "| ceiling: GET /oneflow/connect (constant page), wrk 32 connections ${ingest_seconds}s: req/s, p99 | $floor_rps, $floor_p99 |"
 echo "| (a) ingest, wrk 32 connections ${ingest_seconds}s: req/s | $ingest_rps |"
 echo "| (a) ingest p50 / p99 | $ingest_p50 / $ingest_p99 |"
 echo "| (a) ingest non-2xx | ${ingest_errors:-0} |"

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import org.apache.camel.Variable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLExceptionSubclassTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
@@ -86,7 +87,8 @@ public class OutboxWriter {
 
     private void write(List<PendingRow> batch) {
         try {
-            try (Connection connection = dataSource.getConnection()) {
+            // As camel-sql's JdbcTemplate does: no connection to lend (database down) is a CannotGetJdbcConnectionException.
+            try (Connection connection = DataSourceUtils.getConnection(dataSource)) {
                 if (!insertTogether(connection, batch)) {
                     insertOneByOne(connection, batch);
                 }
