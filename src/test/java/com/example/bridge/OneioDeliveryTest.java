@@ -364,6 +364,46 @@ class OneioDeliveryTest {
         assertEquals(1, oneio.receiverRequests().size());
     }
 
+    @Test
+    void repeats_of_a_key_among_other_messages_arriving_together_store_each_message_once() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        start(Map.of());
+
+        // Arriving together, they share group commits: a batch holding a repeated key is redone row by row.
+        List<CompletableFuture<HttpResponse<String>>> repeats = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> others = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(bridge.uri("/oneio/messages"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}"));
+            if (i % 2 == 0) {
+                repeats.add(RunningBridge.client().sendAsync(request.header("Idempotency-Key", "mixed-1").build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            } else {
+                others.add(RunningBridge.client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+
+        Set<String> repeatIds = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> future : repeats) {
+            HttpResponse<String> response = future.join();
+            assertEquals(202, response.statusCode(), response.body());
+            repeatIds.add(json(response).get("id").asText());
+        }
+        Set<String> otherIds = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> future : others) {
+            HttpResponse<String> response = future.join();
+            assertEquals(202, response.statusCode(), response.body());
+            otherIds.add(json(response).get("id").asText());
+        }
+        assertEquals(1, repeatIds.size());
+        assertEquals(20, otherIds.size());
+        assertEquals(21, database.count("oneio_outbox"));
+        Await.until("21 delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 21);
+        assertEquals(21, oneio.receiverRequests().size());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "not json            | application/json  | `{\"a\":`            | 400 | invalid_json",

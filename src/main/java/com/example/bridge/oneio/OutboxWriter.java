@@ -60,12 +60,18 @@ public class OutboxWriter {
             writing = true;
             batch = take();
         }
+        boolean completed = false;
         try {
             write(batch);
+            completed = true;
         } finally {
             synchronized (lock) {
                 writing = false;
                 for (PendingRow written : batch) {
+                    // An Error escaped write(): none of these rows may be answered as stored.
+                    if (!completed && written.failure == null) {
+                        written.failure = new IllegalStateException("The outbox write did not complete");
+                    }
                     written.done = true;
                 }
                 lock.notifyAll();
