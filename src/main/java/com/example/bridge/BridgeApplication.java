@@ -8,7 +8,9 @@ import com.example.bridge.security.SecurityConfiguration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.spi.PackageScanResourceResolver;
 
 public final class BridgeApplication {
 
@@ -36,7 +38,17 @@ public final class BridgeApplication {
     }
 
     public static Main createMain(String home) {
-        Main main = new Main();
+        Main main = new Main() {
+            @Override
+            protected CamelContext createCamelContext() {
+                CamelContext context = super.createCamelContext();
+                // Before Camel Main looks for routes: it scans for them twice at start.
+                JarDirectoryResourceResolver resolver = new JarDirectoryResourceResolver();
+                resolver.setCamelContext(context);
+                context.getCamelContextExtension().addContextPlugin(PackageScanResourceResolver.class, resolver);
+                return context;
+            }
+        };
         if (home != null && !home.isBlank()) {
             Path folder = Path.of(home).toAbsolutePath().normalize();
             main.setDefaultPropertyPlaceholderLocation("file:" + folder.resolve("application.properties"));

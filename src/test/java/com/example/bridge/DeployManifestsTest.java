@@ -131,6 +131,8 @@ class DeployManifestsTest {
             String name = file.getFileName().toString();
             if (name.equals("Dockerfile")) {
                 dockerfile = parseDockerfile(Files.readAllLines(file));
+            } else if (name.equals("jvm.options") || name.endsWith(".sh")) {
+                continue; // inputs of the image: see the_image_runs_the_jvm_options_and_class_archive_the_benchmark_measures
             } else if (!name.endsWith(".md")) {
                 for (Object document : new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(file))) {
                     Map<String, Object> content = map(document, file.toString());
@@ -166,6 +168,35 @@ class DeployManifestsTest {
         assertTrue(buildStage().stream()
                         .anyMatch(i -> i.keyword().equals("RUN") && i.arguments().matches("mvn .*\\bpackage\\b.*")),
                 "the build stage runs mvn ... package");
+    }
+
+    @Test
+    void the_image_runs_the_jvm_options_and_class_archive_the_benchmark_measures() throws Exception {
+        Instruction copy = last().stream()
+                .filter(i -> i.keyword().equals("COPY") && i.arguments().contains("deploy/jvm.options"))
+                .findFirst().orElseThrow(() -> new AssertionError("the final stage does not copy deploy/jvm.options"));
+        List<String> words = Arrays.asList(copy.arguments().split("\\s+"));
+        assertTrue(words.contains("deploy/cds-archive.sh"), "copies deploy/cds-archive.sh: " + words);
+        String folder = words.get(words.size() - 1);
+        assertTrue(folder.endsWith("/"), "copies into a folder: " + folder);
+
+        List<String> entrypoint = entrypoint();
+        int jarOption = entrypoint.indexOf("-jar");
+        List<String> jvmFlags = entrypoint.subList(1, jarOption);
+        assertTrue(jvmFlags.contains("@" + folder + "jvm.options"), "java @" + folder + "jvm.options: " + entrypoint);
+        String archive = jvmFlags.stream().filter(flag -> flag.startsWith("-XX:SharedArchiveFile="))
+                .map(flag -> flag.substring("-XX:SharedArchiveFile=".length())).findFirst()
+                .orElseThrow(() -> new AssertionError("no -XX:SharedArchiveFile in " + entrypoint));
+        String training = "bash " + folder + "cds-archive.sh " + entrypoint.get(jarOption + 1) + " " + archive + " "
+                + folder + "jvm.options";
+        assertTrue(last().stream().anyMatch(i -> i.keyword().equals("RUN") && i.arguments().equals(training)),
+                "the image build makes the archive the ENTRYPOINT maps: RUN " + training);
+
+        String bench = Files.readString(Path.of("bench/setup-bench.sh"));
+        assertTrue(bench.contains("bash deploy/cds-archive.sh") && bench.contains("\"@$PWD/deploy/jvm.options\""),
+                "bench/setup-bench.sh runs the bundle with deploy/jvm.options and a CDS archive built in the run");
+        // C1 only starts faster but costs request throughput (the issue rules it out).
+        assertFalse(Files.readString(DEPLOY.resolve("jvm.options")).contains("TieredStopAtLevel"));
     }
 
     @Test
