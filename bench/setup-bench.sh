@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the Setup URL. The same wrk load goes straight at a local Oneflow stand-in (the baseline) and at
 # POST /oneflow/setup of the built jar, which calls that stand-in and upserts the account into H2.
-# Rounds alternate baseline and bridge; the table shows the medians of the rounds.
+# Rounds alternate baseline, bridge and a ceiling: the same load at GET /oneflow/connect of the bridge, a route that
+# returns a constant page, i.e. what the HTTP server and Camel's routing alone allow on this machine.
+# The table shows the medians of the rounds.
 #   bash bench/setup-bench.sh [connections=16] [seconds-per-round=10] [rounds=3]
 # Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
 #
@@ -55,7 +57,9 @@ jvm_pid=$bridge_pid
 
 baseline=(wrk -t"$threads" -c"$connections" --latency -s bench/accounts-me.lua "http://127.0.0.1:$stand_in_port")
 bridge=(wrk -t"$threads" -c"$connections" --latency -s bench/setup-enable.lua "http://127.0.0.1:$bridge_port")
+ceiling=(wrk -t"$threads" -c"$connections" --latency "http://127.0.0.1:$bridge_port/oneflow/connect")
 "${baseline[@]}" -d5s > /dev/null
+"${ceiling[@]}" -d5s > /dev/null
 "${bridge[@]}" -d5s > /dev/null
 
 # One line per run: requests/s, p50 ms, p99 ms, non-2xx responses.
@@ -65,10 +69,11 @@ summarize() {
     / 50% / { p50 = ms($2) } / 99% / { p99 = ms($2) } /Requests\/sec/ { rps = $2 } /Non-2xx/ { errors = $NF }
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }'
 }
-: > "$work/baseline.txt"; : > "$work/bridge.txt"
+: > "$work/baseline.txt"; : > "$work/bridge.txt"; : > "$work/ceiling.txt"
 for _ in $(seq "$rounds"); do
   "${baseline[@]}" -d"${seconds}s" | summarize >> "$work/baseline.txt"
   "${bridge[@]}" -d"${seconds}s" | summarize >> "$work/bridge.txt"
+  "${ceiling[@]}" -d"${seconds}s" | summarize >> "$work/ceiling.txt"
 done
 loaded_rss_mb=$(( $(awk '/VmRSS/ {print $2}' /proc/"$jvm_pid"/status) / 1024 ))
 
@@ -76,6 +81,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 column_median() { awk -v c="$2" '{ print $c }' "$1" | median; }
 b_rps=$(column_median "$work/baseline.txt" 1); b_p50=$(column_median "$work/baseline.txt" 2); b_p99=$(column_median "$work/baseline.txt" 3)
 s_rps=$(column_median "$work/bridge.txt" 1); s_p50=$(column_median "$work/bridge.txt" 2); s_p99=$(column_median "$work/bridge.txt" 3)
+c_rps=$(column_median "$work/ceiling.txt" 1); c_p50=$(column_median "$work/ceiling.txt" 2); c_p99=$(column_median "$work/ceiling.txt" 3)
+c_err=$(awk '{ s += $4 } END { print s + 0 }' "$work/ceiling.txt")
 b_err=$(awk '{ s += $4 } END { print s + 0 }' "$work/baseline.txt"); s_err=$(awk '{ s += $4 } END { print s + 0 }' "$work/bridge.txt")
 
 echo "wrk -t$threads -c$connections, $rounds rounds of ${seconds}s each, medians of the rounds; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -83,8 +90,9 @@ echo "| load | req/s | p50 ms | p99 ms | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 echo "| stand-in directly: GET /v1/accounts/me | $b_rps | $b_p50 | $b_p99 | $b_err |"
 echo "| bridge: POST /oneflow/setup enable (calls the stand-in, upserts into H2) | $s_rps | $s_p50 | $s_p99 | $s_err |"
-awk -v s="$s_rps" -v b="$b_rps" -v sp="$s_p50" -v bp="$b_p50" \
-  'BEGIN { printf "throughput ratio bridge/stand-in: %.3f; p50 added by the route: %.2f ms\n", s / b, sp - bp }'
+echo "| ceiling: bridge GET /oneflow/connect (constant page) | $c_rps | $c_p50 | $c_p99 | $c_err |"
+awk -v s="$s_rps" -v b="$b_rps" -v c="$c_rps" -v sp="$s_p50" -v bp="$b_p50" \
+  'BEGIN { printf "throughput ratio bridge/stand-in: %.3f (ceiling/stand-in: %.3f); p50 added by the route: %.2f ms\n", s / b, c / b, sp - bp }'
 echo "startup to serving: ${startup_ms} ms; resident memory: ${idle_rss_mb} MB idle after start, ${loaded_rss_mb} MB after the load (image's JVM flags: java @deploy/jvm.options -XX:SharedArchiveFile=<built in this run> -XX:MaxRAM=768m -jar)"
 echo "startup to serving: ${plain_startup_ms} ms; resident memory: ${plain_idle_rss_mb} MB idle after start (plain java -jar, no load)"
-echo "per-round figures: $work/baseline.txt $work/bridge.txt"
+echo "per-round figures: $work/baseline.txt $work/bridge.txt $work/ceiling.txt"
