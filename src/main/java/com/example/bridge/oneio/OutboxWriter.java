@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLExceptionSubclassTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
@@ -30,6 +33,7 @@ public class OutboxWriter {
     static final String INSERT = "INSERT INTO oneio_outbox (id, idempotency_key, payload, status, attempts, next_attempt_at,"
             + " created_at) VALUES (?, ?, ?, 'QUEUED', 0, ?, ?)";
     private static final int MAX_BATCH = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxWriter.class);
     private static final SQLExceptionTranslator TRANSLATOR = new SQLExceptionSubclassTranslator();
 
     private final DataSource dataSource;
@@ -101,8 +105,13 @@ public class OutboxWriter {
             }
             durableCommits.awaitDurable();
         } catch (SQLException e) {
+            // Class and SQLSTATE only: a driver's message may quote the statement's values, payloads included.
+            LOG.warn("Outbox write of {} messages failed: {} (SQLSTATE {})", batch.size(), e.getClass().getName(), e.getSQLState());
             DataAccessException translated = TRANSLATOR.translate("insert into oneio_outbox", INSERT, e);
-            failAll(batch, translated != null ? translated : e);
+            // What Spring cannot classify here (seen once mid PostgreSQL restart as a plain SQLException) is the
+            // database in trouble too: the caller gets 503 and may send again.
+            failAll(batch, translated != null ? translated
+                    : new TransientDataAccessResourceException("The outbox write failed", e));
         } catch (RuntimeException | InterruptedException e) {
             failAll(batch, e);
         }
