@@ -339,6 +339,17 @@ class OneioDeliveryTest {
         assertEquals(1, database.count("oneio_outbox"));
     }
 
+    /** Waits for each answer, expects 202, and returns the distinct message ids answered. */
+    private static Set<String> acceptedIds(List<CompletableFuture<HttpResponse<String>>> answers) throws Exception {
+        Set<String> ids = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> future : answers) {
+            HttpResponse<String> response = future.join();
+            assertEquals(202, response.statusCode(), response.body());
+            ids.add(json(response).get("id").asText());
+        }
+        return ids;
+    }
+
     @Test
     void concurrent_repeats_of_an_idempotency_key_store_one_message() throws Exception {
         oneio.issuesTokens(3599, 0, "token-A");
@@ -352,12 +363,7 @@ class OneioDeliveryTest {
                         HttpResponse.BodyHandlers.ofString()))
                 .toList();
 
-        Set<String> ids = new HashSet<>();
-        for (CompletableFuture<HttpResponse<String>> future : futures) {
-            HttpResponse<String> response = future.join();
-            assertEquals(202, response.statusCode(), response.body());
-            ids.add(json(response).get("id").asText());
-        }
+        Set<String> ids = acceptedIds(futures);
         assertEquals(1, ids.size());
         assertEquals(1, database.count("oneio_outbox"));
         Await.until("delivered once", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 1);
@@ -385,18 +391,8 @@ class OneioDeliveryTest {
             }
         }
 
-        Set<String> repeatIds = new HashSet<>();
-        for (CompletableFuture<HttpResponse<String>> future : repeats) {
-            HttpResponse<String> response = future.join();
-            assertEquals(202, response.statusCode(), response.body());
-            repeatIds.add(json(response).get("id").asText());
-        }
-        Set<String> otherIds = new HashSet<>();
-        for (CompletableFuture<HttpResponse<String>> future : others) {
-            HttpResponse<String> response = future.join();
-            assertEquals(202, response.statusCode(), response.body());
-            otherIds.add(json(response).get("id").asText());
-        }
+        Set<String> repeatIds = acceptedIds(repeats);
+        Set<String> otherIds = acceptedIds(others);
         assertEquals(1, repeatIds.size());
         assertEquals(20, otherIds.size());
         assertEquals(21, database.count("oneio_outbox"));
