@@ -13,7 +13,6 @@ import com.example.bridge.support.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,11 +93,8 @@ class OneioDurabilityTest {
                 int number = n;
                 senders.submit(() -> {
                     try {
-                        HttpResponse<String> response = RunningBridge.client().send(
-                                HttpRequest.newBuilder(first.uri("/oneio/messages")).timeout(Duration.ofSeconds(10))
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + number + "}")).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = first.postJson("/oneio/messages", "{\"n\":" + number + "}",
+                                Duration.ofSeconds(10));
                         if (response.statusCode() == 202) {
                             acknowledged.put(number, JSON.readTree(response.body()).get("id").asText());
                             if (answered.incrementAndGet() == killAfter) {
@@ -149,11 +145,8 @@ class OneioDurabilityTest {
                 "db.url", database.url().replace(";AUTO_SERVER=TRUE", "")));
         try (BridgeProcess bridge = BridgeProcess.start(properties, log)) {
             for (int n = 0; n < 20; n++) {
-                HttpResponse<String> response = RunningBridge.client().send(
-                        HttpRequest.newBuilder(bridge.uri("/oneio/messages")).timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = bridge.postJson("/oneio/messages", "{\"n\":" + n + "}",
+                        Duration.ofSeconds(10));
                 assertEquals(202, response.statusCode(), response.body());
             }
             Await.until("a delivery in flight", Duration.ofSeconds(30), () -> !oneio.receiverRequests().isEmpty());

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.example.bridge.support.Await;
 import com.example.bridge.support.BridgeProcess;
 import com.example.bridge.support.FakeOneio;
-import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,11 +129,8 @@ class ScaleOutIT {
                 int number = n;
                 BridgeProcess target = n % 2 == 0 ? a : b;
                 posts.add(senders.submit(() -> {
-                    HttpResponse<String> response = RunningBridge.client().send(
-                            HttpRequest.newBuilder(target.uri("/oneio/messages")).timeout(Duration.ofSeconds(30))
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + number + "}")).build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = target.postJson("/oneio/messages", "{\"n\":" + number + "}",
+                            Duration.ofSeconds(30));
                     assertEquals(202, response.statusCode(), response.body());
                     accepted.put(number, JSON.readTree(response.body()).get("id").asText());
                     return null;

@@ -77,6 +77,13 @@ public final class BridgeProcess implements AutoCloseable {
         return URI.create("http://localhost:" + port + path);
     }
 
+    /** POSTs JSON to this process; throws when no answer comes within the timeout (refused, killed, too slow). */
+    public HttpResponse<String> postJson(String path, String json, Duration timeout) throws IOException, InterruptedException {
+        return RunningBridge.client().send(HttpRequest.newBuilder(uri(path)).timeout(timeout)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop. */
     public void kill() {
         process.destroyForcibly();
