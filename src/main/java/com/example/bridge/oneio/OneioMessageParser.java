@@ -14,22 +14,34 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.apache.camel.Message;
 
-/** Checks a message posted for ONEiO and returns its payload unchanged, as text; refusals are 4xx {@link ApiException}s. */
+/**
+ * Checks a message posted for ONEiO and makes it the {@link OutboxMessage} to store, payload unchanged; refusals are
+ * 4xx {@link ApiException}s. One call for the whole message: each bean call from a route step copies the exchange.
+ */
 public class OneioMessageParser {
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private final ObjectMapper mapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private final long maxBodyBytes;
+    private final MessageIds messageIds = new MessageIds();
 
     public OneioMessageParser(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public String payload(Message message) {
+    public OutboxMessage message(Message message) {
+        String payload = payload(message);
+        String idempotencyKey = idempotencyKey(message);
+        return new OutboxMessage(messageIds.next(), idempotencyKey, payload, OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    private String payload(Message message) {
         if (!MediaTypes.isJson(message.getHeader("Content-Type", String.class))) {
             throw ApiException.unsupportedMediaType("Send the message as Content-Type: application/json");
         }
@@ -58,7 +70,7 @@ public class OneioMessageParser {
     }
 
     /** The optional Idempotency-Key header: printable ASCII, at most 255 characters. */
-    public String idempotencyKey(Message message) {
+    private static String idempotencyKey(Message message) {
         String key = message.getHeader("Idempotency-Key", String.class);
         if (key == null) {
             return null;

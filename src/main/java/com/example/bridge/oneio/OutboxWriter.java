@@ -4,7 +4,6 @@ import com.example.bridge.db.DurableCommits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -48,9 +47,8 @@ public class OutboxWriter {
     }
 
     /** Returns once the message is committed and durable; a repeated Idempotency-Key throws {@link DuplicateKeyException}. */
-    public void insert(@Variable("id") String id, @Variable("idempotencyKey") String idempotencyKey,
-            @Variable("payload") String payload, @Variable("now") OffsetDateTime now) throws Exception {
-        PendingRow row = new PendingRow(id, idempotencyKey, payload, now);
+    public void insert(@Variable("message") OutboxMessage message) throws Exception {
+        PendingRow row = new PendingRow(message);
         List<PendingRow> batch;
         synchronized (lock) {
             waiting.add(row);
@@ -181,26 +179,20 @@ public class OutboxWriter {
     }
 
     private static final class PendingRow {
-        private final String id;
-        private final String idempotencyKey;
-        private final String payload;
-        private final OffsetDateTime now;
+        private final OutboxMessage message;
         private boolean done;
         private Exception failure;
 
-        PendingRow(String id, String idempotencyKey, String payload, OffsetDateTime now) {
-            this.id = id;
-            this.idempotencyKey = idempotencyKey;
-            this.payload = payload;
-            this.now = now;
+        PendingRow(OutboxMessage message) {
+            this.message = message;
         }
 
         void bind(PreparedStatement statement) throws SQLException {
-            statement.setString(1, id);
-            statement.setString(2, idempotencyKey);
-            statement.setString(3, payload);
-            statement.setObject(4, now);
-            statement.setObject(5, now);
+            statement.setString(1, message.id());
+            statement.setString(2, message.idempotencyKey());
+            statement.setString(3, message.payload());
+            statement.setObject(4, message.receivedAt());
+            statement.setObject(5, message.receivedAt());
         }
 
         void rethrowFailure() throws Exception {
