@@ -2,6 +2,7 @@ package com.example.bridge.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Clock;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.apache.camel.BeanInject;
@@ -16,6 +17,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
     private HikariDataSource dataSource;
     private DurableCommits durableCommits;
     private DatabaseHealthCheck healthCheck;
+    private StorageEngineHealthCheck storageEngineHealthCheck;
 
     // Built in Java rather than with camel.beans.* because an empty db.password (H2's default) stops startup there.
     @BindToRegistry("dataSource")
@@ -81,5 +83,13 @@ public class DatabaseConfiguration implements CamelConfiguration {
             healthCheck = new DatabaseHealthCheck(dataSource);
         }
         return healthCheck;
+    }
+
+    @BindToRegistry("storageEngineHealthCheck")
+    public StorageEngineHealthCheck storageEngineHealthCheck() {
+        if (storageEngineHealthCheck == null) {
+            storageEngineHealthCheck = new StorageEngineHealthCheck(Clock.systemUTC());
+        }
+        return storageEngineHealthCheck;
     }
 }
