@@ -21,7 +21,8 @@ import org.apache.camel.Message;
 
 /**
  * Checks a message posted for ONEiO and makes it the {@link OutboxMessage} to store, payload unchanged; refusals are
- * 4xx {@link ApiException}s. One call for the whole message: each bean call from a route step copies the exchange.
+ * 4xx {@link ApiException}s. One call for the whole message, from a bean step: the route used to build it with five
+ * method expressions, each of which copied the whole exchange.
  */
 public class OneioMessageParser {
 
