@@ -60,7 +60,8 @@ public class StorageEngineHealthCheck extends AbstractHealthCheck {
             recent = failures.size();
         }
         if (recent >= FAILURES_TO_GO_DOWN) {
-            builder.message(recent + " H2 storage-engine failures in the last " + WINDOW_MILLIS / 1000
+            // Only the last FAILURES_TO_GO_DOWN are kept, so this is a lower bound.
+            builder.message("At least " + recent + " H2 storage-engine failures in the last " + WINDOW_MILLIS / 1000
                     + " s; a restart reopens the database from its file").down();
         } else {
             builder.up();
