@@ -33,7 +33,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("bridge-db");
-        config.setJdbcUrl(withoutH2ExitHook(url));
+        config.setJdbcUrl(withH2Options(url));
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -44,18 +44,32 @@ public class DatabaseConfiguration implements CamelConfiguration {
         return dataSource;
     }
 
-    /**
-     * H2 closes an embedded database from a JVM shutdown hook of its own, which runs alongside Camel's graceful stop:
-     * deliveries still in flight at a SIGTERM then could not record their outcomes and were POSTed again after the
-     * restart (OneioDurabilityTest). Without that hook the database closes with the pool, after the routes stopped.
-     * H2 refuses to turn the hook off for AUTO_SERVER=TRUE (a file shared between processes): such URLs keep it.
-     */
-    static String withoutH2ExitHook(String url) {
-        String options = url.toUpperCase(Locale.ROOT);
-        if (!url.startsWith("jdbc:h2:") || options.contains("DB_CLOSE_ON_EXIT") || options.contains("AUTO_SERVER=TRUE")) {
+    /** Adds the options below to an H2 URL unless it sets them itself; other databases' URLs stay as they are. */
+    static String withH2Options(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
             return url;
         }
-        return url + ";DB_CLOSE_ON_EXIT=FALSE";
+        String options = url.toUpperCase(Locale.ROOT);
+        StringBuilder withOptions = new StringBuilder(url);
+        /*
+         * H2 closes an embedded database from a JVM shutdown hook of its own, which runs alongside Camel's graceful
+         * stop: deliveries still in flight at a SIGTERM then could not record their outcomes and were POSTed again
+         * after the restart (OneioDurabilityTest). Without that hook the database closes with the pool, after the
+         * routes stopped. H2 refuses to turn the hook off for AUTO_SERVER=TRUE (a file shared between processes).
+         */
+        if (!options.contains("DB_CLOSE_ON_EXIT") && !options.contains("AUTO_SERVER=TRUE")) {
+            withOptions.append(";DB_CLOSE_ON_EXIT=FALSE");
+        }
+        /*
+         * H2 keeps the plan of each statement a pooled connection has prepared, made for the table as it was then.
+         * The delivery's claim, first planned on a nearly empty outbox, went on walking the due index over the whole
+         * backlog: 286 messages a second drained from a backlog of 90,000 instead of 2,172 with fresh plans
+         * (measured). Planning anew costs a parse per statement, and statements here run once per batch or request.
+         */
+        if (!options.contains("QUERY_CACHE_SIZE")) {
+            withOptions.append(";QUERY_CACHE_SIZE=0");
+        }
+        return withOptions.toString();
     }
 
     /** Closes the pool when Camel stops: a restarted context in the same JVM must not keep the old connections. */
