@@ -46,8 +46,11 @@ public class OutboxWriter {
         this.durableCommits = durableCommits;
     }
 
-    /** Returns once the message is committed and durable; a repeated Idempotency-Key throws {@link DuplicateKeyException}. */
-    public void insert(@Variable("message") OutboxMessage message) throws Exception {
+    /**
+     * Returns the message's id once it is committed and durable; a repeated Idempotency-Key throws
+     * {@link DuplicateKeyException}.
+     */
+    public String insert(@Variable("message") OutboxMessage message) throws Exception {
         PendingRow row = new PendingRow(message);
         List<PendingRow> batch;
         synchronized (lock) {
@@ -57,7 +60,7 @@ public class OutboxWriter {
             }
             if (row.done) {
                 row.rethrowFailure();
-                return;
+                return message.id();
             }
             writing = true;
             batch = take();
@@ -80,6 +83,7 @@ public class OutboxWriter {
             }
         }
         row.rethrowFailure();
+        return message.id();
     }
 
     private List<PendingRow> take() {
