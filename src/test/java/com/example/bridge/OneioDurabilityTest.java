@@ -37,6 +37,10 @@ class OneioDurabilityTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Claims of a killed process are due again after 2 s; a POST (to the local WireMock) may take at most 2 x 0.5 s. */
+    private static final Map<String, String> SHORT_LEASES = Map.of("oneio.delivery.poll-ms", "50",
+            "oneio.delivery.lease-seconds", "2", "oneflow.timeout-ms", "500");
+
     private static TestDatabase database;
     private static FakeOneio oneio;
 
@@ -87,7 +91,7 @@ class OneioDurabilityTest {
         int killAfter = 300;
         Semaphore killed = new Semaphore(0);
 
-        try (BridgeProcess first = BridgeProcess.start(properties(Map.of("oneio.delivery.poll-ms", "50", "oneio.delivery.lease-seconds", "2")), log)) {
+        try (BridgeProcess first = BridgeProcess.start(properties(SHORT_LEASES), log)) {
             ExecutorService senders = Executors.newFixedThreadPool(16);
             for (int n = 0; n < total; n++) {
                 int number = n;
@@ -114,7 +118,7 @@ class OneioDurabilityTest {
         int acked = acknowledged.size();
         assertTrue(acked >= killAfter, "acknowledged " + acked);
 
-        try (BridgeProcess second = BridgeProcess.start(properties(Map.of("oneio.delivery.poll-ms", "50", "oneio.delivery.lease-seconds", "2")), log)) {
+        try (BridgeProcess second = BridgeProcess.start(properties(SHORT_LEASES), log)) {
             Await.until("every acknowledged message delivered", Duration.ofSeconds(60),
                     () -> deliveredNumbers().containsAll(acknowledged.keySet()));
             for (Map.Entry<Integer, String> entry : acknowledged.entrySet()) {

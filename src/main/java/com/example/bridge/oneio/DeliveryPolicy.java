@@ -26,11 +26,22 @@ public class DeliveryPolicy {
     private final Backoff backoff;
     private final int maxAttempts;
     private final int leaseSeconds;
+    private final long postMillis;
 
-    public DeliveryPolicy(long initialBackoffMillis, long maxBackoffMillis, int maxAttempts, int leaseSeconds) {
+    /**
+     * @param httpTimeoutMillis camel-http's connect and response timeouts (both {@code oneflow.timeout-ms}): a POST
+     *                          takes at most twice that long
+     */
+    public DeliveryPolicy(long initialBackoffMillis, long maxBackoffMillis, int maxAttempts, int leaseSeconds,
+                          long httpTimeoutMillis) {
         this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
         this.maxAttempts = maxAttempts;
         this.leaseSeconds = leaseSeconds;
+        this.postMillis = 2 * httpTimeoutMillis;
+        if (leaseSeconds * 1000L <= postMillis) {
+            throw new IllegalArgumentException("oneio.delivery.lease-seconds (" + leaseSeconds + ") must be longer than"
+                    + " a POST may take, twice oneflow.timeout-ms (" + postMillis + " ms): no message could be sent");
+        }
     }
 
     /** One poll's claim: a fresh owner id and the lease's end. Times are UTC from this instance's clock. */
@@ -86,6 +97,34 @@ public class DeliveryPolicy {
         }
         long delay = Math.max(backoffMillis(attempts), retryAfterMillis(retryAfter, now));
         return new Outcome("QUEUED", posts, status == 0 ? null : status, lastError, now.plusNanos(delay * 1_000_000), null);
+    }
+
+    /**
+     * Before each POST: a POST that could still be under way when the claim's lease ends would race the instance that
+     * claims the message next and deliver it twice. A batch's messages are posted one after another by
+     * {@code oneio.delivery.concurrency} threads, so with a slow receiver the last ones start long after the claim.
+     */
+    public void requireTimeToPost(@Variable("leaseUntil") Object leaseUntil) {
+        Instant leaseEnd = SqlTimes.instant(leaseUntil);
+        if (Instant.now().plusMillis(postMillis).isAfter(leaseEnd)) {
+            throw new LeaseEndingException("The claim's lease ends before a POST could time out");
+        }
+    }
+
+    /**
+     * The lease ran short before a POST ({@link #requireTimeToPost}): that POST was not sent, the message is due again
+     * at once. A first POST that was sent (and answered 401) still counts as decided.
+     */
+    public Outcome leaseEnding(@Variable("attempts") int attemptsBefore, @Variable("posts") int posts,
+                               @Variable("receiverStatus") Integer receiverStatus,
+                               @Variable("retryAfter") String retryAfter, @Variable("answer") String answer,
+                               @Variable("error") String error, @Variable("lastStatus") Integer lastStatus,
+                               @Variable("lastError") String lastError) {
+        int sent = posts - 1;
+        if (sent > 0) {
+            return decide(attemptsBefore, sent, receiverStatus, retryAfter, answer, error);
+        }
+        return new Outcome("QUEUED", 0, lastStatus, lastError, now(), null);
     }
 
     /** No token could be had: nothing was sent, the message waits until the token provider may try again. */

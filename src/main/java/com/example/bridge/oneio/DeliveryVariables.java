@@ -21,6 +21,9 @@ public class DeliveryVariables {
         exchange.setVariable("attempts", row.get("attempts"));
         exchange.setVariable("payload", row.get("payload"));
         exchange.setVariable("createdAt", row.get("created_at"));
+        exchange.setVariable("leaseUntil", row.get("lease_until"));
+        exchange.setVariable("lastStatus", row.get("last_status"));
+        exchange.setVariable("lastError", row.get("last_error"));
     }
 
     public void outcome(@Variable("outcome") Outcome outcome, Exchange exchange) {
