@@ -5,6 +5,8 @@
 #      after the start, and a run right after the start measured the compiler, not the bundle);
 #  ceiling: the same wrk load at GET /oneflow/connect, a route that returns a constant page (no database, no JSON);
 #  (a) ingest: wrk with 32 connections at POST /oneio/messages for a while (delivery runs meanwhile);
+#  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs);
+#      a longer ingest-seconds leaves a larger backlog;
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
 #      concurrency (4).
@@ -79,8 +81,13 @@ ingest_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
 ingest_p50=$(awk '/ 50% / { print $2 }' "$work/ingest.txt")
 ingest_p99=$(awk '/ 99% / { print $2 }' "$work/ingest.txt")
 ingest_errors=$(awk '/Non-2xx/ { print $NF } END { }' "$work/ingest.txt")
+# (c) the backlog (a) left, delivered with nothing else running
 echo "draining the ingest backlog..." >&2
+drain_from=$(stat received)
+drain_start=$(now_ms)
 before=$(wait_for_received 0)
+drain_ms=$(( $(now_ms) - drain_start - 1000 ))
+drained=$(( before - drain_from ))
 
 # (b) end to end through the bridge
 python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" "$BENCH_API_KEY" > "$work/curl.cfg" <<'PY'
@@ -118,4 +125,5 @@ echo "| (b) end to end: messages posted / accepted (202) / delivered | $messages
 echo "| (b) end to end through the bridge, msg/s | $bridge_rate |"
 echo "| (b) receiver fed by java.net.http, $concurrency connections, msg/s | $direct_rate |"
 echo "| (b) ratio bridge / direct | $(awk -v a="$bridge_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }') |"
+echo "| (c) backlog left by (a), delivered afterwards: messages, msg/s | $drained, $(awk -v n="$drained" -v ms="$drain_ms" 'BEGIN { printf "%.0f", ms > 0 ? n * 1000 / ms : 0 }') |"
 echo "| token requests during the whole run | $tokens |"
