@@ -58,14 +58,15 @@ until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do 
 wait_for_received() {  # until the receiver has at least $1 messages and no more arrive for a second
   local last=-1 current
   while :; do
-    # A failed delivery poll never happens in a healthy run; on H2 it is the storage-engine failure that the README's
-    # Operations section describes, after which nothing more is delivered until a restart: stop instead of waiting.
-    if grep -q "delivery poll failed" "$work/bridge.log"; then
+    current=$(stat received)
+    if [ "$current" -ge "$1" ] && [ "$current" -eq "$last" ]; then echo "$current"; return; fi
+    # Short of the target and nothing arrived for a second: a failed delivery poll never happens in a healthy run; on
+    # H2 it is the storage-engine failure that the README's Operations section describes, after which nothing more is
+    # delivered until a restart: stop instead of waiting. (Only then: grep reads the whole log, a line per message.)
+    if [ "$current" -eq "$last" ] && grep -q "delivery poll failed" "$work/bridge.log"; then
       echo "delivery stopped: $(grep -m1 'delivery poll failed' "$work/bridge.log") (see $work/bridge.log)" >&2
       exit 1
     fi
-    current=$(stat received)
-    if [ "$current" -ge "$1" ] && [ "$current" -eq "$last" ]; then echo "$current"; return; fi
     last=$current; sleep 1
   done
 }

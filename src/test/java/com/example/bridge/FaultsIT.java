@@ -258,9 +258,9 @@ class FaultsIT {
             oneio.receiverAnswers("token-faults", aResponse().withStatus(200));
             Map<String, String> properties = properties(oneio.bridgeProperties(), fastRetries());
             properties.putAll(Map.of("db.url", url, "db.user", "postgres", "db.password", "postgres",
-                    // a delivery whose outcome could not be written is claimed again soon (the lease must outlast
-                    // a POST: twice oneflow.timeout-ms)
-                    "oneio.delivery.lease-seconds", "5", "oneflow.timeout-ms", "2000"));
+                    // a delivery whose outcome could not be written is claimed again soon (a POST may take three
+                    // times oneflow.timeout-ms: the lease must be at least 1.25 times that, see DeliveryPolicy)
+                    "oneio.delivery.lease-seconds", "5", "oneflow.timeout-ms", "1000"));
             List<Answer> answers;
             long claimedAtStop;
             long stopAt;

@@ -37,9 +37,12 @@ class OneioDurabilityTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Claims of a killed process are due again after 2 s; a POST (to the local WireMock) may take at most 2 x 0.5 s. */
+    /**
+     * Claims of a killed process are due again after 3 s. A POST (to the local WireMock) may take 3 x 0.5 s, so the
+     * lease is long enough to start one (see DeliveryPolicy).
+     */
     private static final Map<String, String> SHORT_LEASES = Map.of("oneio.delivery.poll-ms", "50",
-            "oneio.delivery.lease-seconds", "2", "oneflow.timeout-ms", "500");
+            "oneio.delivery.lease-seconds", "3", "oneflow.timeout-ms", "500");
 
     private static TestDatabase database;
     private static FakeOneio oneio;

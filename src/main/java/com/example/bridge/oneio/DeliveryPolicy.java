@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Body;
@@ -27,20 +28,27 @@ public class DeliveryPolicy {
     private final int maxAttempts;
     private final int leaseSeconds;
     private final long postMillis;
+    private final long recordMillis;
 
     /**
-     * @param httpTimeoutMillis camel-http's connect and response timeouts (both {@code oneflow.timeout-ms}): a POST
-     *                          takes at most twice that long
+     * The three timeouts are camel-http's: waiting for a pooled connection, connecting, waiting for the answer (each
+     * {@code oneflow.timeout-ms} by default). Their sum is the longest a POST is expected to take.
      */
     public DeliveryPolicy(long initialBackoffMillis, long maxBackoffMillis, int maxAttempts, int leaseSeconds,
-                          long httpTimeoutMillis) {
+                          long connectionRequestTimeoutMillis, long connectTimeoutMillis, long responseTimeoutMillis) {
         this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
         this.maxAttempts = maxAttempts;
         this.leaseSeconds = leaseSeconds;
-        this.postMillis = 2 * httpTimeoutMillis;
-        if (leaseSeconds * 1000L <= postMillis) {
-            throw new IllegalArgumentException("oneio.delivery.lease-seconds (" + leaseSeconds + ") must be longer than"
-                    + " a POST may take, twice oneflow.timeout-ms (" + postMillis + " ms): no message could be sent");
+        this.postMillis = connectionRequestTimeoutMillis + connectTimeoutMillis + responseTimeoutMillis;
+        // Kept free at the lease's end: the batch's outcomes are recorded after its last POST, and clocks of
+        // instances differ a little.
+        this.recordMillis = leaseSeconds * 100L;
+        long windowMillis = leaseSeconds * 1000L - postMillis - recordMillis;
+        if (windowMillis < recordMillis) {
+            throw new IllegalArgumentException("oneio.delivery.lease-seconds (" + leaseSeconds + ") leaves too little"
+                    + " time to start a POST: a POST may take " + postMillis + " ms (camel-http's connection request,"
+                    + " connect and response timeouts, each oneflow.timeout-ms by default) and a tenth of the lease is"
+                    + " kept for recording outcomes; the lease must be at least 1.25 times that long");
         }
     }
 
@@ -105,8 +113,8 @@ public class DeliveryPolicy {
      * {@code oneio.delivery.concurrency} threads, so with a slow receiver the last ones start long after the claim.
      */
     public void requireTimeToPost(@Variable("leaseUntil") Object leaseUntil) {
-        Instant leaseEnd = SqlTimes.instant(leaseUntil);
-        if (Instant.now().plusMillis(postMillis).isAfter(leaseEnd)) {
+        Instant leaseEnd = Objects.requireNonNull(SqlTimes.instant(leaseUntil), "the claimed row's lease end");
+        if (Instant.now().plusMillis(postMillis + recordMillis).isAfter(leaseEnd)) {
             throw new LeaseEndingException("The claim's lease ends before a POST could time out");
         }
     }

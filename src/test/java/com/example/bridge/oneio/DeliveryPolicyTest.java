@@ -5,27 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.example.bridge.oneio.DeliveryPolicy.Outcome;
+import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class DeliveryPolicyTest {
 
-    private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000);
+    private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000);
 
     @Test
-    void a_lease_no_longer_than_a_post_may_take_stops_the_start() {
+    void a_lease_that_leaves_too_little_time_to_post_stops_the_start() {
+        assertDoesNotThrow(() -> new DeliveryPolicy(1000, 300000, 10, 38, 10000, 10000, 10000));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> new DeliveryPolicy(1000, 300000, 10, 20, 10000));
-        assertEquals("oneio.delivery.lease-seconds (20) must be longer than a POST may take, twice oneflow.timeout-ms"
-                + " (20000 ms): no message could be sent", refused.getMessage());
+                () -> new DeliveryPolicy(1000, 300000, 10, 37, 10000, 10000, 10000));
+        assertEquals("oneio.delivery.lease-seconds (37) leaves too little time to start a POST: a POST may take 30000"
+                + " ms (camel-http's connection request, connect and response timeouts, each oneflow.timeout-ms by"
+                + " default) and a tenth of the lease is kept for recording outcomes; the lease must be at least 1.25"
+                + " times that long", refused.getMessage());
     }
 
     @Test
-    void a_post_starts_only_while_it_would_end_within_the_lease() {
+    void a_post_starts_only_while_it_and_the_recording_would_end_within_the_lease() {
+        // A POST may take 30 s here, and 6 s (a tenth of the lease) are kept for recording the outcomes.
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        assertDoesNotThrow(() -> policy.requireTimeToPost(now.plusSeconds(30)));
-        assertThrows(LeaseEndingException.class, () -> policy.requireTimeToPost(now.plusSeconds(19)));
+        assertDoesNotThrow(() -> policy.requireTimeToPost(now.plusSeconds(40)));
+        assertThrows(LeaseEndingException.class, () -> policy.requireTimeToPost(now.plusSeconds(35)));
+        // PostgreSQL's driver answers a java.sql.Timestamp
+        assertDoesNotThrow(() -> policy.requireTimeToPost(Timestamp.from(now.plusSeconds(40).toInstant())));
+        assertThrows(LeaseEndingException.class,
+                () -> policy.requireTimeToPost(Timestamp.from(now.plusSeconds(35).toInstant())));
     }
 
     @Test
