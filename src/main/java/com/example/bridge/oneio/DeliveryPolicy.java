@@ -58,19 +58,11 @@ public class DeliveryPolicy {
 
     /**
      * What to store after an attempt. {@code status} is QUEUED, DELIVERED or FAILED; {@code posts} is how many
-     * requests reached the receiver (counted as attempts).
+     * requests reached the receiver (counted as attempts). {@code kind} is the metrics' tag: delivered, retried (due
+     * again later), failed, waiting (no token, nothing sent) or given_back (the claim's lease ran short, nothing sent).
      */
     public record Outcome(String status, int posts, Integer lastStatus, String lastError,
-                          OffsetDateTime nextAttemptAt, OffsetDateTime deliveredAt) {
-
-        /** delivered, retried (due again later), failed, or waiting (no token, nothing sent): the metrics' tag. */
-        public String kind() {
-            return switch (status) {
-                case "DELIVERED" -> "delivered";
-                case "FAILED" -> "failed";
-                default -> posts == 0 ? "waiting" : "retried";
-            };
-        }
+                          OffsetDateTime nextAttemptAt, OffsetDateTime deliveredAt, String kind) {
     }
 
     /** The ids of the rows {@code SELECT id} returned, for camel-sql's {@code :#in:ids}. */
@@ -96,15 +88,16 @@ public class DeliveryPolicy {
         String failure = receiverStatus == null && error == null ? "no answer from the receiver" : error;
         int attempts = attemptsBefore + posts;
         if (status >= 200 && status < 300) {
-            return new Outcome("DELIVERED", posts, status, null, now, now);
+            return new Outcome("DELIVERED", posts, status, null, now, now, "delivered");
         }
         String lastError = truncate(status == 0 ? failure : answer);
         boolean retryable = status == 0 || status == 401 || status == 408 || status == 429 || status >= 500;
         if (!retryable || attempts >= maxAttempts) {
-            return new Outcome("FAILED", posts, status == 0 ? null : status, lastError, now, null);
+            return new Outcome("FAILED", posts, status == 0 ? null : status, lastError, now, null, "failed");
         }
         long delay = Math.max(backoffMillis(attempts), retryAfterMillis(retryAfter, now));
-        return new Outcome("QUEUED", posts, status == 0 ? null : status, lastError, now.plusNanos(delay * 1_000_000), null);
+        return new Outcome("QUEUED", posts, status == 0 ? null : status, lastError, now.plusNanos(delay * 1_000_000), null,
+                "retried");
     }
 
     /**
@@ -132,12 +125,12 @@ public class DeliveryPolicy {
         if (sent > 0) {
             return decide(attemptsBefore, sent, receiverStatus, retryAfter, answer, error);
         }
-        return new Outcome("QUEUED", 0, lastStatus, lastError, now(), null);
+        return new Outcome("QUEUED", 0, lastStatus, lastError, now(), null, "given_back");
     }
 
     /** No token could be had: nothing was sent, the message waits until the token provider may try again. */
     public Outcome tokenUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) TokenUnavailableException e) {
-        return new Outcome("QUEUED", 0, null, truncate(e.getMessage()), e.retryAt(), null);
+        return new Outcome("QUEUED", 0, null, truncate(e.getMessage()), e.retryAt(), null, "waiting");
     }
 
     /** Anything else went wrong (a bug, a misconfigured receiver URL): retried later, counted as an attempt. */

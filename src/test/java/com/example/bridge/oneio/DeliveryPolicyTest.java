@@ -40,8 +40,7 @@ class DeliveryPolicyTest {
     @Test
     void a_message_given_back_before_any_post_keeps_its_last_answer_and_is_due_at_once() {
         Outcome outcome = policy.leaseEnding(3, 1, null, null, null, null, 503, "busy");
-        assertEquals(new Outcome("QUEUED", 0, 503, "busy", outcome.nextAttemptAt(), null), outcome);
-        assertEquals("waiting", outcome.kind());
+        assertEquals(new Outcome("QUEUED", 0, 503, "busy", outcome.nextAttemptAt(), null, "given_back"), outcome);
     }
 
     @Test
@@ -50,5 +49,6 @@ class DeliveryPolicyTest {
         assertEquals("QUEUED", outcome.status());
         assertEquals(1, outcome.posts());
         assertEquals(401, outcome.lastStatus());
+        assertEquals("retried", outcome.kind());
     }
 }
