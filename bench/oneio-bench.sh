@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of ONEiO delivery on H2, durability kept (every 202 is committed first).
 #  warm-up: the ingest load below for WARMUP seconds, then the backlog it left is delivered: the measured seconds see
-#      the JIT-compiled code of a bundle that has been running (on 2 cores the JIT compiler is still busy a minute
-#      after the start, and a run right after the start measured the compiler, not the bundle);
+#      the JIT-compiled code of a bundle that has been running. Under this load on 2 cores the JIT compilers took
+#      40-50% of a core for the first 90 s and under 10% from about 120 s on (measured, README "ONEiO delivery"), so
+#      the default is 150 s; the last line reports the compilers' CPU during (a) and (b) to show they were quiet;
 #  ceiling: the same wrk load at GET /oneflow/connect, a route that returns a constant page (no database, no JSON);
 #  (a) ingest: wrk with 32 connections at POST /oneio/messages for a while (delivery runs meanwhile);
 #  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs);
@@ -10,7 +11,7 @@
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
 #      concurrency (4).
-#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=30]
+#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=150]
 # postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
 # same 2 cores, instead of the embedded H2 file.
 # The bundle runs with the image's JVM options (deploy/jvm.options) and -XX:MaxRAM=768m in place of the pods' memory
@@ -21,7 +22,7 @@ source bench/lib.sh
 messages=${1:-20000}
 ingest_seconds=${2:-10}
 database=${3:-h2}
-warmup_seconds=${4:-30}
+warmup_seconds=${4:-150}
 concurrency=4
 stand_in_port=$(free_port)
 bridge_port=$(free_port)
@@ -53,6 +54,16 @@ esac
   "${db_env[@]}" java "@$OLDPWD/deploy/jvm.options" -XX:MaxRAM=768m -jar "$OLDPWD/target/oneflow-oneio-bridge.jar" \
   > "$work/bridge.log" 2>&1) &
 pids+=($!)
+bridge_pid=$!  # the subshell execs env, which execs java
+compiler_jiffies() {  # CPU of the bridge's JIT compiler threads so far, in 1/100 s
+  local task sum=0
+  for task in /proc/$bridge_pid/task/*; do
+    grep -q CompilerThre "$task/comm" 2>/dev/null || continue
+    # utime and stime: the 14th and 15th fields, counted after the thread name's closing parenthesis
+    sum=$(( sum + $(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }') ))
+  done
+  echo "$sum"
+}
 until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
 
 wait_for_received() {  # until the receiver has at least $1 messages and no more arrive for a second
@@ -83,7 +94,9 @@ floor_p99=$(awk '/ 99% / { print $2 }' "$work/floor.txt")
 
 # (a) ingest
 wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
+jit_a=$(compiler_jiffies)
 wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > "$work/ingest.txt"
+jit_a=$(( $(compiler_jiffies) - jit_a ))
 ingest_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
 ingest_p50=$(awk '/ 50% / { print $2 }' "$work/ingest.txt")
 ingest_p99=$(awk '/ 99% / { print $2 }' "$work/ingest.txt")
@@ -105,11 +118,13 @@ print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"
                       for n in range(count)))
 PY
 start=$(now_ms)
+jit_b=$(compiler_jiffies)
 curl -s --no-progress-meter --parallel --parallel-max 32 -K "$work/curl.cfg" > "$work/e2e-codes.txt" 2> /dev/null
 accepted=$(grep -c '^202$' "$work/e2e-codes.txt" || true)
 after=$(wait_for_received $(( before + accepted )))
 # wait_for_received confirms with one quiet second: take it off the elapsed time
 elapsed_ms=$(( $(now_ms) - start - 1000 ))
+jit_b=$(( $(compiler_jiffies) - jit_b ))
 delivered=$(( after - before ))
 bridge_rate=$(awk -v n="$delivered" -v ms="$elapsed_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
 
@@ -134,3 +149,4 @@ echo "| (b) receiver fed by java.net.http, $concurrency connections, msg/s | $di
 echo "| (b) ratio bridge / direct | $(awk -v a="$bridge_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }') |"
 echo "| (c) backlog left by (a), delivered afterwards: messages, msg/s | $drained, $(awk -v n="$drained" -v ms="$drain_ms" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }') |"
 echo "| token requests during the whole run | $tokens |"
+echo "| JIT compilers' CPU during (a), during (b): seconds | $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f, %.2f", a / 100, b / 100 }') |"
