@@ -187,6 +187,41 @@ class OneioDeliveryTest {
         return sql.toString();
     }
 
+    /** Rows of one status, last touched (delivered, failed) the given number of minutes ago; ids numbered per group. */
+    private static String insertTouchedMinutesAgo(int group, int count, String status, int minutesAgo) {
+        StringBuilder sql = new StringBuilder("INSERT INTO oneio_outbox (id, payload, status, attempts, next_attempt_at,"
+                + " created_at, delivered_at) VALUES ");
+        String touched = "CURRENT_TIMESTAMP - INTERVAL '" + minutesAgo + "' MINUTE";
+        for (int i = 0; i < count; i++) {
+            sql.append(i == 0 ? "" : ", ").append("('").append(outboxId(group, i)).append("', '{\"n\":").append(i)
+                    .append("}', '").append(status).append("', 1, ").append(touched).append(", ").append(touched)
+                    .append(", ").append("DELIVERED".equals(status) ? touched : "NULL").append(")");
+        }
+        return sql.toString();
+    }
+
+    private static String outboxId(int group, int n) {
+        return String.format("00000000-0000-0000-%04x-%012x", group, n);
+    }
+
+    @Test
+    void delivered_messages_are_deleted_once_kept_long_enough_and_every_other_message_stays() throws Exception {
+        start(Map.of("oneio.outbox.keep-delivered-seconds", "3600", "oneio.outbox.cleanup-poll-ms", "50"));
+        database.update(insertTouchedMinutesAgo(10, 1, "DELIVERED", 10));
+        database.update(insertTouchedMinutesAgo(11, 1, "FAILED", 120));
+        for (int part = 0; part < 5; part++) {  // 2,500 delivered two hours ago: more than two passes of 1,000
+            database.update(insertTouchedMinutesAgo(part + 1, 500, "DELIVERED", 120));
+        }
+
+        Await.until("old delivered messages deleted", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 1);
+
+        assertEquals(404, bridge.get("/oneio/messages/" + outboxId(1, 0)).statusCode());
+        assertEquals(404, bridge.get("/oneio/messages/" + outboxId(5, 499)).statusCode());
+        assertEquals("delivered", status(outboxId(10, 0)).get("status").asText());
+        assertEquals("failed", status(outboxId(11, 0)).get("status").asText());
+        assertEquals(1, rows("FAILED"));
+    }
+
     @Test
     void a_short_lived_token_is_renewed_before_it_expires() throws Exception {
         oneio.issuesTokens(3, 0, "token-A", "token-B");
