@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -206,20 +207,29 @@ class OneioDeliveryTest {
 
     @Test
     void delivered_messages_are_deleted_once_kept_long_enough_and_every_other_message_stays() throws Exception {
-        start(Map.of("oneio.outbox.keep-delivered-seconds", "3600", "oneio.outbox.cleanup-poll-ms", "50"));
+        // The first cleanup runs one poll (5 s) after the start; the rows are in place long before. A greedy cleanup
+        // deletes all 2,500 old ones in that first poll (three DELETEs of at most 1,000), one DELETE per poll would
+        // need three polls (15 s).
+        start(Map.of("oneio.outbox.keep-delivered-seconds", "3600", "oneio.outbox.cleanup-poll-ms", "5000"));
+        long started = System.nanoTime();
         database.update(insertTouchedMinutesAgo(10, 1, "DELIVERED", 10));
         database.update(insertTouchedMinutesAgo(11, 1, "FAILED", 120));
-        for (int part = 0; part < 5; part++) {  // 2,500 delivered two hours ago: more than two passes of 1,000
+        for (int part = 0; part < 5; part++) {
             database.update(insertTouchedMinutesAgo(part + 1, 500, "DELIVERED", 120));
         }
 
         Await.until("old delivered messages deleted", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 1);
 
+        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        assertTrue(seconds < 10, "deleted in one cleanup poll, not " + seconds + " s after the start");
         assertEquals(404, bridge.get("/oneio/messages/" + outboxId(1, 0)).statusCode());
         assertEquals(404, bridge.get("/oneio/messages/" + outboxId(5, 499)).statusCode());
         assertEquals("delivered", status(outboxId(10, 0)).get("status").asText());
         assertEquals("failed", status(outboxId(11, 0)).get("status").asText());
         assertEquals(1, rows("FAILED"));
+        String metrics = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/metrics")).GET()).body();
+        assertTrue(Pattern.compile("(?m)^bridge_oneio_outbox_deleted_total(\\{[^}]*})? 2500\\.0$").matcher(metrics).find(),
+                metrics);
     }
 
     @Test
