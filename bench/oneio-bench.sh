@@ -2,8 +2,8 @@
 # Benchmark of ONEiO delivery on H2, durability kept (every 202 is committed first).
 #  warm-up: the ingest load below for WARMUP seconds, then the backlog it left is delivered: the measured seconds see
 #      the JIT-compiled code of a bundle that has been running. Under this load on 2 cores the JIT compilers took
-#      40-50% of a core for the first 90 s and under 10% from about 120 s on (measured, README "ONEiO delivery"), so
-#      the default is 150 s; the last line reports the compilers' CPU during (a) and (b) to show they were quiet;
+#      41.5-51.1% of a core in the first 75 s and 0.5-13.5% from 120 s on (one run, README "Operations"), so the
+#      default is 150 s; the last line reports the compilers' CPU during (a) and (b) to show they were quiet;
 #  ceiling: the same wrk load at GET /oneflow/connect, a route that returns a constant page (no database, no JSON);
 #  (a) ingest: wrk with 32 connections at POST /oneio/messages for a while (delivery runs meanwhile);
 #  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs);
