@@ -170,7 +170,7 @@ class OneioDeliveryTest {
     void eight_concurrent_deliveries_on_a_cold_cache_make_one_token_request() throws Exception {
         oneio.issuesTokens(3599, 500, "token-A");
         oneio.receiverAnswers("token-A", aResponse().withStatus(200));
-        database.update(insertQueued(8));
+        database.update(insertOutboxRows(0, 8, "QUEUED", 0));
         start(Map.of());
 
         Await.until("8 delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 8);
@@ -178,25 +178,20 @@ class OneioDeliveryTest {
         assertEquals(1, oneio.tokenRequests().size());
     }
 
-    private static String insertQueued(int count) {
-        StringBuilder sql = new StringBuilder(
-                "INSERT INTO oneio_outbox (id, payload, status, attempts, next_attempt_at, created_at) VALUES ");
-        for (int i = 0; i < count; i++) {
-            sql.append(i == 0 ? "" : ", ").append("('00000000-0000-0000-0000-00000000000").append(i)
-                    .append("', '{\"n\":").append(i).append("}', 'QUEUED', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
-        }
-        return sql.toString();
-    }
-
-    /** Rows of one status, last touched (delivered, failed) the given number of minutes ago; ids numbered per group. */
-    private static String insertTouchedMinutesAgo(int group, int count, String status, int minutesAgo) {
+    /**
+     * Rows of one status, last touched (due, delivered or failed) the given number of minutes ago, with ids numbered
+     * per group; queued ones not attempted yet, the others after one attempt.
+     */
+    private static String insertOutboxRows(int group, int count, String status, int minutesAgo) {
         StringBuilder sql = new StringBuilder("INSERT INTO oneio_outbox (id, payload, status, attempts, next_attempt_at,"
                 + " created_at, delivered_at) VALUES ");
         String touched = "CURRENT_TIMESTAMP - INTERVAL '" + minutesAgo + "' MINUTE";
+        int attempts = "QUEUED".equals(status) ? 0 : 1;
         for (int i = 0; i < count; i++) {
             sql.append(i == 0 ? "" : ", ").append("('").append(outboxId(group, i)).append("', '{\"n\":").append(i)
-                    .append("}', '").append(status).append("', 1, ").append(touched).append(", ").append(touched)
-                    .append(", ").append("DELIVERED".equals(status) ? touched : "NULL").append(")");
+                    .append("}', '").append(status).append("', ").append(attempts).append(", ").append(touched)
+                    .append(", ").append(touched).append(", ").append("DELIVERED".equals(status) ? touched : "NULL")
+                    .append(")");
         }
         return sql.toString();
     }
@@ -212,10 +207,10 @@ class OneioDeliveryTest {
         // need three polls (15 s).
         start(Map.of("oneio.outbox.keep-delivered-seconds", "3600", "oneio.outbox.cleanup-poll-ms", "5000"));
         long started = System.nanoTime();
-        database.update(insertTouchedMinutesAgo(10, 1, "DELIVERED", 10));
-        database.update(insertTouchedMinutesAgo(11, 1, "FAILED", 120));
+        database.update(insertOutboxRows(10, 1, "DELIVERED", 10));
+        database.update(insertOutboxRows(11, 1, "FAILED", 120));
         for (int part = 0; part < 5; part++) {
-            database.update(insertTouchedMinutesAgo(part + 1, 500, "DELIVERED", 120));
+            database.update(insertOutboxRows(part + 1, 500, "DELIVERED", 120));
         }
 
         Await.until("old delivered messages deleted", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 1);
