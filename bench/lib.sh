@@ -12,5 +12,8 @@ export SECURITY_API_KEYS="bench:$BENCH_API_KEY"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 background() { "$@" & pids+=($!); }
+# The median of the numbers on stdin, one per line; column_median FILE N: that of FILE's Nth column.
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+column_median() { awk -v c="$2" '{ print $c }' "$1" | median; }
 
 mvn -q -B package -DskipTests

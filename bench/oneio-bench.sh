@@ -148,9 +148,6 @@ for round in $(seq "$rounds"); do
 done
 tokens=$(stat token_requests)
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-column_median() { awk -v c="$1" '{ print $c }' "$work/rounds.txt" | median; }
-
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $db_label; java @deploy/jvm.options -XX:MaxRAM=768m, after ${warmup_seconds}s of warm-up"
 echo "ceiling: GET /oneflow/connect (constant page); (a) ingest: wrk 32 connections, ${ingest_seconds}s, delivery running;" \
   "(b) $messages messages end to end, and the receiver fed by java.net.http with $concurrency connections (direct, median of 3 passes);" \
@@ -159,5 +156,6 @@ echo "| round | ceiling req/s | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2x
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 }' \
   "$work/rounds.txt"
-echo "| median | $(column_median 2) | $(column_median 3) | $(column_median 4) / $(column_median 5) | | | $(column_median 9) | $(column_median 10) | $(column_median 11) | $(column_median 13) msg/s | |"
+r="$work/rounds.txt"
+echo "| median | $(column_median "$r" 2) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | |"
 echo "token requests during the whole run: $tokens"

@@ -80,8 +80,6 @@ for _ in $(seq "$rounds"); do
 done
 loaded_rss_mb=$(( $(awk '/VmRSS/ {print $2}' /proc/"$jvm_pid"/status) / 1024 ))
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-column_median() { awk -v c="$2" '{ print $c }' "$1" | median; }
 b_rps=$(column_median "$work/baseline.txt" 1); b_p50=$(column_median "$work/baseline.txt" 2); b_p99=$(column_median "$work/baseline.txt" 3)
 s_rps=$(column_median "$work/bridge.txt" 1); s_p50=$(column_median "$work/bridge.txt" 2); s_p99=$(column_median "$work/bridge.txt" 3)
 c_rps=$(column_median "$work/ceiling.txt" 1); c_p50=$(column_median "$work/ceiling.txt" 2); c_p99=$(column_median "$work/ceiling.txt" 3)
