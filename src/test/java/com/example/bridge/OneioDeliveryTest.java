@@ -203,9 +203,10 @@ class OneioDeliveryTest {
     @Test
     void delivered_messages_are_deleted_once_kept_long_enough_and_every_other_message_stays() throws Exception {
         // The first cleanup runs one poll (5 s) after the start; the rows are in place long before. A greedy cleanup
-        // deletes all 2,500 old ones in that first poll (three DELETEs of at most 1,000), one DELETE per poll would
-        // need three polls (15 s).
-        start(Map.of("oneio.outbox.keep-delivered-seconds", "3600", "oneio.outbox.cleanup-poll-ms", "5000"));
+        // deletes all 2,500 old ones in that first poll (seven DELETEs of at most 400), one DELETE per poll would
+        // need seven polls (35 s).
+        start(Map.of("oneio.outbox.keep-delivered-seconds", "3600", "oneio.outbox.cleanup-poll-ms", "5000",
+                "oneio.outbox.cleanup-batch-size", "400"));
         long started = System.nanoTime();
         database.update(insertOutboxRows(10, 1, "DELIVERED", 10));
         database.update(insertOutboxRows(11, 1, "FAILED", 120));
