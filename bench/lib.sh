@@ -15,5 +15,7 @@ background() { "$@" & pids+=($!); }
 # The median of the numbers on stdin, one per line; column_median FILE N: that of FILE's Nth column.
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column_median() { awk -v c="$2" '{ print $c }' "$1" | median; }
+# An awk function for wrk's latencies ("812.00us", "3.27ms", "1.02s"): ms("3.27ms") is 3.27.
+wrk_ms_awk='function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }'
 
 mvn -q -B package -DskipTests

@@ -98,7 +98,6 @@ print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"
                       for n in range(count)))
 PY
 : > "$work/rounds.txt"
-to_ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; printf "%.2f", v }'; }
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds..." >&2
   # The HTTP layer's own ceiling: the same wrk load at a route that only returns a constant page.
@@ -112,8 +111,8 @@ for round in $(seq "$rounds"); do
   wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > "$work/ingest.txt"
   jit_a=$(( $(compiler_jiffies) - jit_a ))
   ingest_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
-  ingest_p50=$(awk '/ 50% / { print $2 }' "$work/ingest.txt" | to_ms)
-  ingest_p99=$(awk '/ 99% / { print $2 }' "$work/ingest.txt" | to_ms)
+  ingest_p50=$(awk "$wrk_ms_awk"' / 50% / { printf "%.2f", ms($2) }' "$work/ingest.txt")
+  ingest_p99=$(awk "$wrk_ms_awk"' / 99% / { printf "%.2f", ms($2) }' "$work/ingest.txt")
   ingest_errors=$(awk '/Non-2xx/ { print $NF }' "$work/ingest.txt")
   # (c) the backlog (a) left, delivered with nothing else running
   drain_from=$(stat received)

@@ -67,8 +67,7 @@ ceiling=(wrk -t"$threads" -c"$connections" --latency "http://127.0.0.1:$bridge_p
 
 # One line per run: requests/s, p50 ms, p99 ms, non-2xx responses.
 summarize() {
-  awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+  awk "$wrk_ms_awk"'
     / 50% / { p50 = ms($2) } / 99% / { p99 = ms($2) } /Requests\/sec/ { rps = $2 } /Non-2xx/ { errors = $NF }
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }'
 }
