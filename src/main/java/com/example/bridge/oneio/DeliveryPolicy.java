@@ -8,13 +8,12 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
@@ -32,10 +31,15 @@ public class DeliveryPolicy {
 
     /**
      * The three timeouts are camel-http's: waiting for a pooled connection, connecting, waiting for the answer (each
-     * {@code oneflow.timeout-ms} by default). Their sum is the longest a POST is expected to take.
+     * {@code oneflow.timeout-ms} by default). Their sum is the longest a POST is expected to take. The claim's SQL
+     * takes {@code batchSize} itself; it is checked here so that 0 stops the start instead of claiming nothing, ever.
      */
     public DeliveryPolicy(long initialBackoffMillis, long maxBackoffMillis, int maxAttempts, int leaseSeconds,
-                          long connectionRequestTimeoutMillis, long connectTimeoutMillis, long responseTimeoutMillis) {
+                          long connectionRequestTimeoutMillis, long connectTimeoutMillis, long responseTimeoutMillis,
+                          int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("oneio.delivery.batch-size must be at least 1, not " + batchSize);
+        }
         this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
         this.maxAttempts = maxAttempts;
         this.leaseSeconds = leaseSeconds;
@@ -65,14 +69,10 @@ public class DeliveryPolicy {
                           OffsetDateTime nextAttemptAt, OffsetDateTime deliveredAt, String kind) {
     }
 
-    /** The ids of the rows {@code SELECT id} returned, for camel-sql's {@code :#in:ids}. */
-    public List<Object> ids(@Body List<Map<String, Object>> rows) {
-        return rows.stream().map(row -> row.values().iterator().next()).toList();
-    }
-
     public Claim claim() {
         OffsetDateTime now = now();
-        return new Claim(UUID.randomUUID().toString(), now, now.plusSeconds(leaseSeconds));
+        // In microseconds, as both databases store it: the claimed rows are read back by this exact lease end.
+        return new Claim(UUID.randomUUID().toString(), now, now.plusSeconds(leaseSeconds).truncatedTo(ChronoUnit.MICROS));
     }
 
     /**

@@ -12,17 +12,23 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryPolicyTest {
 
-    private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000);
+    private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 100);
 
     @Test
     void a_lease_that_leaves_too_little_time_to_post_stops_the_start() {
-        assertDoesNotThrow(() -> new DeliveryPolicy(1000, 300000, 10, 38, 10000, 10000, 10000));
+        assertDoesNotThrow(() -> new DeliveryPolicy(1000, 300000, 10, 38, 10000, 10000, 10000, 100));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> new DeliveryPolicy(1000, 300000, 10, 37, 10000, 10000, 10000));
+                () -> new DeliveryPolicy(1000, 300000, 10, 37, 10000, 10000, 10000, 100));
         assertEquals("oneio.delivery.lease-seconds (37) leaves too little time to start a POST: a POST may take 30000"
                 + " ms (camel-http's connection request, connect and response timeouts, each oneflow.timeout-ms by"
                 + " default) and a tenth of the lease is kept for recording outcomes; the lease must be at least 1.25"
                 + " times that long", refused.getMessage());
+    }
+
+    @Test
+    void a_batch_below_one_stops_the_start() {
+        assertEquals("oneio.delivery.batch-size must be at least 1, not 0", assertThrows(IllegalArgumentException.class,
+                () -> new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 0)).getMessage());
     }
 
     @Test
