@@ -18,6 +18,8 @@
 # same 2 cores, instead of the embedded H2 file.
 # The bundle runs with the image's JVM options (deploy/jvm.options) and -XX:MaxRAM=768m in place of the pods' memory
 # limit, as bench/setup-bench.sh does (without its class archive, which only shortens the start).
+# BENCH_JAR=path runs that jar instead of the one built here: to compare two commits, build each jar once and run
+# the script for one, then the other, then again.
 # Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -27,6 +29,7 @@ database=${3:-h2}
 warmup_seconds=${4:-150}
 rounds=${5:-3}
 concurrency=4
+jar=$(realpath "${BENCH_JAR:-target/oneflow-oneio-bridge.jar}")
 stand_in_port=$(free_port)
 bridge_port=$(free_port)
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -54,7 +57,7 @@ esac
 (cd "$work" && exec env ONEIO_TOKEN_URL="http://127.0.0.1:$stand_in_port/oauth2/token" \
   ONEIO_RECEIVER_URL="http://127.0.0.1:$stand_in_port/api/v2" ONEIO_CLIENT_ID=bench ONEIO_CLIENT_SECRET=bench-secret \
   ONEIO_DELIVERY_CONCURRENCY="$concurrency" CAMEL_SERVER_PORT="$bridge_port" CAMEL_MANAGEMENT_PORT="$(free_port)" \
-  "${db_env[@]}" java "@$OLDPWD/deploy/jvm.options" -XX:MaxRAM=768m -jar "$OLDPWD/target/oneflow-oneio-bridge.jar" \
+  "${db_env[@]}" java "@$OLDPWD/deploy/jvm.options" -XX:MaxRAM=768m -jar "$jar" \
   > "$work/bridge.log" 2>&1) &
 pids+=($!)
 bridge_pid=$!  # the subshell execs env, which execs java
