@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,9 +101,19 @@ class ObservabilityTest {
 
             assertTrue(logs.lines().stream().anyMatch(line -> line.contains("Oneflow setup: enable of account 4711 done")),
                     "a log line for the setup event");
-            Await.until("a log line for the delivery", Duration.ofSeconds(5),
-                    () -> logs.lines().stream().anyMatch(line -> line.contains("ONEiO message " + id + ": DELIVERED")));
+            // Logged before it is counted: at INFO, a delivered message has no line.
+            assertTrue(logs.lines().stream().noneMatch(line -> line.contains("ONEiO message " + id)),
+                    "no line per delivered message at INFO");
             assertTrue(logs.lines().stream().noneMatch(line -> line.contains(token)), "no Oneflow token in the logs");
+
+            Configurator.setLevel("oneio-deliver-message", Level.DEBUG);
+            try {
+                String second = json(bridge.postJson("/oneio/messages", "{\"summary\":\"observed at DEBUG\"}")).path("id").asText();
+                Await.until("a DEBUG line for the delivery", Duration.ofSeconds(20),
+                        () -> logs.lines().stream().anyMatch(line -> line.contains("ONEiO message " + second + ": DELIVERED")));
+            } finally {
+                Configurator.setLevel("oneio-deliver-message", Level.INFO);
+            }
         }
     }
 
