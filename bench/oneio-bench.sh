@@ -79,7 +79,7 @@ wait_for_received() {  # until the receiver has at least $1 messages and no more
     if [ "$current" -ge "$1" ] && [ "$current" -eq "$last" ]; then echo "$current"; return; fi
     # Short of the target and nothing arrived for a second: a failed poll never happens in a healthy run; on
     # H2 it is the storage-engine failure that the README's Operations section describes, after which nothing more is
-    # delivered until a restart: stop instead of waiting. (Only then: grep reads the whole log, a line per message.)
+    # delivered until a restart: stop instead of waiting. (Only then: grep reads the whole log.)
     if [ "$current" -eq "$last" ] && grep -q "poll failed" "$work/bridge.log"; then
       echo "delivery stopped: $(grep -m1 'poll failed' "$work/bridge.log") (see $work/bridge.log)" >&2
       exit 1
