@@ -67,7 +67,7 @@ class OutboxBatchStatementsTest {
     @Test
     void every_claim_takes_a_full_batch_while_more_are_due_and_messages_keep_arriving() throws Exception {
         insertBacklog("QUEUED");
-        DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, BATCH);
+        DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, BATCH, 4);
         keepInserting();
 
         List<Integer> claimed = runPasses("oneio-delivery.camel.yaml", "claim-due-messages", "oneio.delivery.batch-size",

@@ -33,12 +33,17 @@ public class DeliveryPolicy {
      * The three timeouts are camel-http's: waiting for a pooled connection, connecting, waiting for the answer (each
      * {@code oneflow.timeout-ms} by default). Their sum is the longest a POST is expected to take. The claim's SQL
      * takes {@code batchSize} itself; it is checked here so that 0 stops the start instead of claiming nothing, ever.
+     * {@code concurrency} sizes the oneioDelivery thread pool (application.properties), checked here for the same
+     * reason: with 0 the bundle started and had no thread to deliver with.
      */
     public DeliveryPolicy(long initialBackoffMillis, long maxBackoffMillis, int maxAttempts, int leaseSeconds,
                           long connectionRequestTimeoutMillis, long connectTimeoutMillis, long responseTimeoutMillis,
-                          int batchSize) {
+                          int batchSize, int concurrency) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("oneio.delivery.batch-size must be at least 1, not " + batchSize);
+        }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("oneio.delivery.concurrency must be at least 1, not " + concurrency);
         }
         this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
         this.maxAttempts = maxAttempts;

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryPolicyTest {
 
-    private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 100);
+    private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 100, 4);
 
     @Test
     void a_lease_that_leaves_too_little_time_to_post_stops_the_start() {
-        assertDoesNotThrow(() -> new DeliveryPolicy(1000, 300000, 10, 38, 10000, 10000, 10000, 100));
+        assertDoesNotThrow(() -> new DeliveryPolicy(1000, 300000, 10, 38, 10000, 10000, 10000, 100, 4));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> new DeliveryPolicy(1000, 300000, 10, 37, 10000, 10000, 10000, 100));
+                () -> new DeliveryPolicy(1000, 300000, 10, 37, 10000, 10000, 10000, 100, 4));
         assertEquals("oneio.delivery.lease-seconds (37) leaves too little time to start a POST: a POST may take 30000"
                 + " ms (camel-http's connection request, connect and response timeouts, each oneflow.timeout-ms by"
                 + " default) and a tenth of the lease is kept for recording outcomes; the lease must be at least 1.25"
@@ -28,7 +28,13 @@ class DeliveryPolicyTest {
     @Test
     void a_batch_below_one_stops_the_start() {
         assertEquals("oneio.delivery.batch-size must be at least 1, not 0", assertThrows(IllegalArgumentException.class,
-                () -> new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 0)).getMessage());
+                () -> new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 0, 4)).getMessage());
+    }
+
+    @Test
+    void a_concurrency_below_one_stops_the_start() {
+        assertEquals("oneio.delivery.concurrency must be at least 1, not 0", assertThrows(IllegalArgumentException.class,
+                () -> new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 100, 0)).getMessage());
     }
 
     @Test
