@@ -7,6 +7,8 @@
 #   bash bench/setup-bench.sh [connections=16] [seconds-per-round=10] [rounds=3] [warmup-seconds=30]
 # Before the rounds, WARMUP seconds of enables (which also call the stand-in): on 2 cores the JIT compiler is still
 # busy a minute after the start, and rounds right after the start measured the compiler as much as the bundle.
+# BENCH_JAR=path runs that jar instead of the one built here: to compare two commits, build each jar once and run
+# the script for one, then the other, then again.
 # Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
 #
 # The bundle runs as the image runs it: production_jvm_flags below are deploy/Dockerfile's ENTRYPOINT flags (the
@@ -29,7 +31,7 @@ background java bench/OneflowStandIn.java "$stand_in_port"
 until curl -sf -o /dev/null -H "x-oneflow-api-token: bench-0000000000000000000000000000000001" \
   "http://127.0.0.1:$stand_in_port/v1/accounts/me"; do sleep 0.1; done
 
-jar="$PWD/target/oneflow-oneio-bridge.jar"
+jar=$(realpath "${BENCH_JAR:-target/oneflow-oneio-bridge.jar}")
 CDS_TRAINING_HTTP_PORT=$(free_port) CDS_TRAINING_MANAGEMENT_PORT=$(free_port) \
   bash deploy/cds-archive.sh "$jar" "$work/bridge.jsa" "$PWD/deploy/jvm.options"
 production_jvm_flags=("@$PWD/deploy/jvm.options" "-XX:SharedArchiveFile=$work/bridge.jsa" -XX:MaxRAM=768m)
