@@ -95,6 +95,18 @@ wait_for_received() {  # until the receiver has at least $1 messages and no more
     last=$current; sleep 1
   done
 }
+# post_timed CURL-CONFIG CODES-FILE: posts the config's messages with curl, 32 at a time, and waits until the receiver
+# has every accepted one; sets accepted, delivered and rate (msg/s from the first post until the last delivery).
+post_timed() {
+  local from start
+  from=$(stat received)
+  start=$(now_ms)
+  curl -s --no-progress-meter --parallel --parallel-max 32 -K "$1" > "$2" 2> /dev/null
+  accepted=$(grep -c '^202$' "$2" || true)
+  delivered=$(( $(wait_for_received $(( from + accepted ))) - from ))
+  # wait_for_received confirms with one quiet second: take it off the elapsed time
+  rate=$(awk -v n="$delivered" -v ms="$(( $(now_ms) - start - 1000 ))" 'BEGIN { printf "%.0f", n * 1000 / ms }')
+}
 
 echo "warming up: ${warmup_seconds}s of ingest, then its backlog is delivered..." >&2
 wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
@@ -138,16 +150,10 @@ for round in $(seq "$rounds"); do
   drain_rate=$(awk -v n="$drained" -v ms="$drain_ms" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }')
 
   # (b) end to end through the bridge
-  start=$(now_ms)
   jit_b=$(compiler_jiffies)
-  curl -s --no-progress-meter --parallel --parallel-max 32 -K "$work/curl.cfg" > "$work/e2e-codes.txt" 2> /dev/null
-  accepted=$(grep -c '^202$' "$work/e2e-codes.txt" || true)
-  after=$(wait_for_received $(( before + accepted )))
-  # wait_for_received confirms with one quiet second: take it off the elapsed time
-  elapsed_ms=$(( $(now_ms) - start - 1000 ))
+  post_timed "$work/curl.cfg" "$work/e2e-codes.txt"
   jit_b=$(( $(compiler_jiffies) - jit_b ))
-  delivered=$(( after - before ))
-  bridge_rate=$(awk -v n="$delivered" -v ms="$elapsed_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
+  bridge_rate=$rate
 
   # baseline: the same receiver fed directly, right after (b)
   # (warmed up like the bundle: the same number of messages first, untimed; then three timed passes, the median's rate)
@@ -160,17 +166,13 @@ for round in $(seq "$rounds"); do
   drain_ratio=$(awk -v a="$drain_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
 
   # (d) the same messages through the relay, right after
-  relay_from=$(stat received)
-  start=$(now_ms)
-  curl -s --no-progress-meter --parallel --parallel-max 32 -K "$work/curl-relay.cfg" > "$work/relay-codes.txt" 2> /dev/null
-  relay_accepted=$(grep -c '^202$' "$work/relay-codes.txt" || true)
-  relay_to=$(wait_for_received $(( relay_from + relay_accepted )))
-  relay_ms=$(( $(now_ms) - start - 1000 ))
-  relay_rate=$(awk -v n="$(( relay_to - relay_from ))" -v ms="$relay_ms" 'BEGIN { printf "%.0f", n * 1000 / ms }')
+  bridge_accepted=$accepted bridge_delivered=$delivered
+  post_timed "$work/curl-relay.cfg" "$work/relay-codes.txt"
+  relay_accepted=$accepted relay_rate=$rate
   relay_ratio=$(awk -v a="$relay_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
   bridge_to_relay=$(awk -v a="$bridge_rate" -v b="$relay_rate" 'BEGIN { printf "%.3f", a / b }')
 
-  echo "$round $floor_rps $ingest_rps $ingest_p50 $ingest_p99 ${ingest_errors:-0} $accepted $delivered $bridge_rate" \
+  echo "$round $floor_rps $ingest_rps $ingest_p50 $ingest_p99 ${ingest_errors:-0} $bridge_accepted $bridge_delivered $bridge_rate" \
     "$direct_rate $ratio $drained $drain_rate $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f %.2f", a / 100, b / 100 }') $drain_ratio" \
     "$relay_accepted $relay_rate $relay_ratio $bridge_to_relay" \
     >> "$work/rounds.txt"
