@@ -75,11 +75,7 @@ class OutboxBatchStatementsTest {
         keepInserting();
 
         List<Integer> claimed = runPasses("oneio-delivery.camel.yaml", "claim-due-messages", "oneio.delivery.batch-size",
-                () -> {
-                    DeliveryPolicy.Claim claim = policy.claim();
-                    return Map.of("claim.owner", claim.owner(), "claim.now", claim.now(),
-                            "claim.leaseUntil", claim.leaseUntil());
-                });
+                () -> claimValues(policy.claim()));
 
         assertEquals(Collections.nCopies(PASSES, BATCH), claimed,
                 "rows claimed by each poll, " + inserted.get() + " messages inserted meanwhile");
@@ -114,16 +110,12 @@ class OutboxBatchStatementsTest {
         insertRows("QUEUED", 20 * BATCH);
         List<String> parameters = new ArrayList<>();
         String sql = stepSql("oneio-delivery.camel.yaml", "claim-due-messages", "oneio.delivery.batch-size", parameters);
-        DeliveryPolicy.Claim claim = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, BATCH, 4).claim();
-        Map<String, Object> values = Map.of("claim.owner", claim.owner(), "claim.now", claim.now(),
-                "claim.leaseUntil", claim.leaseUntil());
+        Map<String, Object> values = claimValues(new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, BATCH, 4).claim());
 
         JsonNode plan;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement explain = connection.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                explain.setObject(i + 1, values.get(parameters.get(i)));
-            }
+            bind(explain, parameters, values);
             try (ResultSet result = explain.executeQuery()) {
                 result.next();
                 plan = new ObjectMapper().readTree(result.getString(1)).get(0).get("Plan");
@@ -191,16 +183,25 @@ class OutboxBatchStatementsTest {
         List<Integer> counts = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             for (int pass = 0; pass < PASSES; pass++) {
-                Map<String, Object> passValues = values.get();
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    for (int i = 0; i < parameters.size(); i++) {
-                        statement.setObject(i + 1, passValues.get(parameters.get(i)));
-                    }
+                    bind(statement, parameters, values.get());
                     counts.add(statement.executeUpdate());
                 }
             }
         }
         return counts;
+    }
+
+    /** The claim step's parameters, by name. */
+    private static Map<String, Object> claimValues(DeliveryPolicy.Claim claim) {
+        return Map.of("claim.owner", claim.owner(), "claim.now", claim.now(), "claim.leaseUntil", claim.leaseUntil());
+    }
+
+    private static void bind(PreparedStatement statement, List<String> parameters, Map<String, Object> values)
+            throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, values.get(parameters.get(i)));
+        }
     }
 
     /** The step's SQL from routes/, with JDBC's ? for Camel's parameters (their names, in order, in parameters). */
