@@ -48,6 +48,7 @@ class OutboxBatchStatementsTest {
     private static final Pattern PARAMETER = Pattern.compile(":#\\$\\{variable\\.([\\w.]+)}");
 
     private final TestDatabase database = TestDatabase.create();
+    private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, BATCH, 4);
     private final AtomicBoolean inserting = new AtomicBoolean(true);
     private final AtomicLong inserted = new AtomicLong();
     private HikariDataSource dataSource;
@@ -71,7 +72,6 @@ class OutboxBatchStatementsTest {
     @Test
     void every_claim_takes_a_full_batch_while_more_are_due_and_messages_keep_arriving() throws Exception {
         insertBacklog("QUEUED");
-        DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, BATCH, 4);
         keepInserting();
 
         List<Integer> claimed = runPasses("oneio-delivery.camel.yaml", "claim-due-messages", "oneio.delivery.batch-size",
@@ -110,7 +110,7 @@ class OutboxBatchStatementsTest {
         insertRows("QUEUED", 20 * BATCH);
         List<String> parameters = new ArrayList<>();
         String sql = stepSql("oneio-delivery.camel.yaml", "claim-due-messages", "oneio.delivery.batch-size", parameters);
-        Map<String, Object> values = claimValues(new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, BATCH, 4).claim());
+        Map<String, Object> values = claimValues(policy.claim());
 
         JsonNode plan;
         try (Connection connection = dataSource.getConnection();
