@@ -10,7 +10,8 @@
 #      pause piles up), after the same warm-up and with a ceiling of its own; then that instance and its database
 #      are stopped, so that neither works in the background while the rest is measured;
 #  (a) ingest: the same load at the bundle that the rest measures, its delivery running meanwhile;
-#  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs);
+#  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs):
+#      at least every message that wrk saw accepted during (a) and its pre-load, then no more for a second;
 #      a longer ingest-seconds leaves a larger backlog;
 #  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
@@ -99,6 +100,11 @@ ingest_load() {
   non2xx=$(awk '/Non-2xx/ { print $NF }' "$work/ingest.txt")
   non2xx=${non2xx:-0}
 }
+# wrk_2xx FILE: the answers in a wrk output that were 2xx. At least that many messages were accepted: wrk does not
+# count the requests still open when it stops, which the bundle may have accepted too.
+wrk_2xx() {
+  awk '/ requests in / { n = $1 } /Non-2xx/ { e = $NF } END { print n - e }' "$1"
+}
 
 # (a0): an instance whose delivery poll and backlog gauge never come round
 new_database ingest-alone
@@ -138,7 +144,10 @@ background java "@deploy/jvm.options" -XX:MaxRAM=768m -cp "$jar" bench/MemoryRel
   "http://127.0.0.1:$stand_in_port/api/v2" "$concurrency" "$messages" > "$work/relay.log" 2>&1
 until grep -q 'started in' "$work/relay.log"; do sleep 0.1; done
 
-wait_for_received() {  # until the receiver has at least $1 messages and no more arrive for a second
+# until the receiver has at least $1 messages and no more arrive for a second. The lower bound is what tells a
+# pause in delivery from a finished backlog: with "no more for a second" alone, a claim that stalled for seconds
+# on PostgreSQL (fixed in 4e58fbe) ended (c) at once and left its backlog to (b).
+wait_for_received() {
   local last=-1 current
   while :; do
     current=$(stat received)
@@ -166,12 +175,17 @@ post_timed() {
   rate=$(awk -v n="$delivered" -v ms="$(( $(now_ms) - start - 1000 ))" 'BEGIN { printf "%.0f", n * 1000 / ms }')
 }
 
+warm_up_and_deliver() {  # PORT: the warm-up's ingest load, then until the receiver has what was accepted
+  local from
+  from=$(stat received)
+  wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$1" > "$work/warm-up.txt"
+  wait_for_received $(( from + $(wrk_2xx "$work/warm-up.txt") )) > /dev/null
+}
+
 echo "warming up: ${warmup_seconds}s of ingest, then its backlog is delivered..." >&2
-wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
-wait_for_received 0 > /dev/null
+warm_up_and_deliver "$bridge_port"
 echo "warming up the relay (d) alike..." >&2
-wrk -t2 -c32 -d"${warmup_seconds}s" -s bench/ingest.lua "http://127.0.0.1:$relay_port" > /dev/null
-wait_for_received 0 > /dev/null
+warm_up_and_deliver "$relay_port"
 
 # One line per round in $work/rounds.txt; the table at the end shows them and their medians.
 python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" "$BENCH_API_KEY" > "$work/curl.cfg" <<'PY'
@@ -188,7 +202,8 @@ for round in $(seq "$rounds"); do
   ceiling "$bridge_port"
 
   # (a) ingest while delivery runs
-  wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > /dev/null
+  ingest_from=$(stat received)
+  wrk -t2 -c32 -d3s -s bench/ingest.lua "http://127.0.0.1:$bridge_port" > "$work/pre-load.txt"
   jit_a=$(compiler_jiffies)
   ingest_load "$bridge_port"
   jit_a=$(( $(compiler_jiffies) - jit_a ))
@@ -196,7 +211,7 @@ for round in $(seq "$rounds"); do
   # (c) the backlog (a) left, delivered with nothing else running
   drain_from=$(stat received)
   drain_start=$(now_ms)
-  before=$(wait_for_received 0)
+  before=$(wait_for_received $(( ingest_from + $(wrk_2xx "$work/pre-load.txt") + $(wrk_2xx "$work/ingest.txt") )))
   drain_ms=$(( $(now_ms) - drain_start - 1000 ))
   drained=$(( before - drain_from ))
   drain_rate=$(awk -v n="$drained" -v ms="$drain_ms" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }')
