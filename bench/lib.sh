@@ -1,5 +1,7 @@
 # Shared by the benchmark scripts: run from the project root after `source bench/lib.sh`.
-# Builds the runnable jar, makes a work folder and stops every background process started with `background`.
+# Builds the runnable jar, makes a work folder and stops every background process started with `background`. The work
+# folder keeps the logs; its H2 database files go at the end: one run of oneio-bench.sh on H2 left 4 GB or more (the
+# (a0) instance's file alone was 3.6 and 4.4 GB in two probes), and a few runs filled the disk.
 set -euo pipefail
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
@@ -10,7 +12,7 @@ export BENCH_API_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_he
 export SECURITY_TOKEN_KEYS="bench:$(python3 -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())')"
 export SECURITY_API_KEYS="bench:$BENCH_API_KEY"
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -f "$work"/*.mv.db "$work"/*.trace.db' EXIT
 background() { "$@" & pids+=($!); }
 # The median of the numbers on stdin, one per line; column_median FILE N: that of FILE's Nth column.
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
