@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
+import com.example.bridge.support.TempDirectories;
 import com.example.bridge.support.TestDatabase;
 import com.example.bridge.support.TestSecurity;
 import java.io.IOException;
@@ -14,10 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,8 +109,8 @@ class ConnectPageBrowserTest {
         if (profile == null) {
             return;
         }
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        try {
+            TempDirectories.deleteRecursively(profile);
         } catch (IOException | UncheckedIOException e) {
             // a profile left in the temp folder harms nothing; the bridge and WireMock must still be stopped
         }

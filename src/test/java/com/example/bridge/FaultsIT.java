@@ -9,6 +9,7 @@ import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.FakeOneio;
 import com.example.bridge.support.RunningBridge;
 import com.example.bridge.support.TestDatabase;
+import com.example.bridge.support.TempDirectories;
 import com.example.bridge.support.TestSecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +27,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -320,7 +320,7 @@ class FaultsIT {
                     + TimeUnit.NANOSECONDS.toMillis(startedAgainAt - stopAt) + " ms");
             assertEquals(0, deliveries.lost(), "every 202 delivered");
         } finally {
-            deleteRecursively(dataDirectory);
+            TempDirectories.deleteRecursively(dataDirectory);
         }
     }
 
@@ -548,14 +548,6 @@ class FaultsIT {
             return rows;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 

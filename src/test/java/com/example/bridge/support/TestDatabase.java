@@ -3,7 +3,6 @@ package com.example.bridge.support;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -38,7 +37,7 @@ public final class TestDatabase {
             return new TestDatabase(sharedPostgres().getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
         }
         try {
-            String file = Files.createTempDirectory("bridge-h2").resolve("bridge").toString();
+            String file = TempDirectories.createDeletedAtExit("bridge-h2").resolve("bridge").toString();
             // AUTO_SERVER lets a test read the file while a bridge process of its own holds it.
             return new TestDatabase("jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE", "sa", "");
         } catch (IOException e) {
