@@ -1,7 +1,7 @@
 # Shared by the benchmark scripts: run from the project root after `source bench/lib.sh`.
 # Builds the runnable jar, makes a work folder and stops every background process started with `background`. The work
 # folder keeps the logs; its H2 database files go at the end: one run of oneio-bench.sh on H2 left 4 GB or more (the
-# (a0) instance's file alone was 3.6 and 4.4 GB in two probes), and a few runs filled the disk.
+# (a0) instance's file alone was 3,576,324,096 and 4,377,616,384 bytes in two probes), and a few runs filled the disk.
 set -euo pipefail
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
