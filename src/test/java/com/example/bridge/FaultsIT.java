@@ -8,8 +8,8 @@ import com.example.bridge.support.Await;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.FakeOneio;
 import com.example.bridge.support.RunningBridge;
-import com.example.bridge.support.TestDatabase;
 import com.example.bridge.support.TempDirectories;
+import com.example.bridge.support.TestDatabase;
 import com.example.bridge.support.TestSecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -171,7 +171,7 @@ class FaultsIT {
             try (RunningBridge bridge = RunningBridge.start(properties(oneio.bridgeProperties(), fastRetries()))) {
                 // One message first, so that the token is cached and only the receiver is missing. Delivered means
                 // recorded as delivered: WireMock journals a request before its answer has reached the bundle, and
-                // stopping it then cut that answer off (the first message retried during the outage, seen in CI).
+                // stopping it then could cut that answer off (a CI run failed with the first message not delivered).
                 assertEquals(202, send(-1, message(bridge, -1)).status());
                 Await.until("the first message recorded as delivered", Duration.ofSeconds(30),
                         () -> statusCount(database::rows, "DELIVERED") == 1);
