@@ -270,35 +270,6 @@ class OneioDeliveryTest {
     }
 
     @Test
-    void the_ingest_claims_at_most_two_batches_for_its_delivery_and_a_graceful_stop_gives_them_back()
-            throws Exception {
-        oneio.issuesTokens(3599, 0, "token-A");
-        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
-        // Delivery paused: the messages claimed at ingest wait in this instance for a poll that does not come.
-        start(Map.of("oneio.delivery.poll-ms", "3600000", "oneio.delivery.batch-size", "5"));
-        for (int i = 0; i < 30; i++) {
-            ingest("{\"n\":" + i + "}");
-        }
-
-        assertEquals(10, database.rows("SELECT id FROM oneio_outbox WHERE status = 'DELIVERING'"
-                + " AND lease_owner IS NOT NULL").size());
-        assertEquals(20, rows("QUEUED"));
-
-        bridge.close();
-        bridge = null;
-        assertEquals(30, database.rows("SELECT id FROM oneio_outbox WHERE status = 'QUEUED' AND lease_owner IS NULL")
-                .size());
-
-        // Due at once: delivered long before the 60 s lease they were claimed with would have run out.
-        start(Map.of("oneio.delivery.batch-size", "5"));
-        Await.until("30 delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 30);
-        Set<String> bodies = new HashSet<>();
-        oneio.receiverRequests().forEach(request -> bodies.add(request.getBodyAsString()));
-        assertEquals(30, oneio.receiverRequests().size());
-        assertEquals(30, bodies.size());
-    }
-
-    @Test
     void receiver_503_three_times_then_200_is_delivered_on_the_fourth_attempt() throws Exception {
         oneio.issuesTokens(3599, 0, "token-A");
         oneio.receiverAnswersInTurn("token-A", 503, 503, 503, 200);

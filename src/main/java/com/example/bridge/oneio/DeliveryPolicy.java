@@ -63,12 +63,6 @@ public class DeliveryPolicy {
 
     /** One poll's claim: a fresh owner id and the lease's end. Times are UTC from this instance's clock. */
     public record Claim(String owner, OffsetDateTime now, OffsetDateTime leaseUntil) {
-
-        static Claim startingNow(int leaseSeconds) {
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            // In microseconds, as both databases store it: the claimed rows are read back by this exact lease end.
-            return new Claim(UUID.randomUUID().toString(), now, now.plusSeconds(leaseSeconds).truncatedTo(ChronoUnit.MICROS));
-        }
     }
 
     /**
@@ -81,7 +75,9 @@ public class DeliveryPolicy {
     }
 
     public Claim claim() {
-        return Claim.startingNow(leaseSeconds);
+        OffsetDateTime now = now();
+        // In microseconds, as both databases store it: the claimed rows are read back by this exact lease end.
+        return new Claim(UUID.randomUUID().toString(), now, now.plusSeconds(leaseSeconds).truncatedTo(ChronoUnit.MICROS));
     }
 
     /**

@@ -1,8 +1,6 @@
 package com.example.bridge.oneio;
 
 import com.example.bridge.db.DurableCommits;
-import com.example.bridge.oneio.DeliveryPolicy.Claim;
-import com.example.bridge.oneio.IngestHandOff.Reservation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -28,29 +26,24 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  * <p>A batch that fails (a repeated Idempotency-Key, say) is rolled back and its rows are inserted one at a time, so
  * that each request gets the answer for its own row. Failures reach the route as the Spring exceptions camel-sql
  * raises ({@link DuplicateKeyException}, DataAccessResourceFailureException), so api-errors answers them alike.
- *
- * <p>As many rows of a batch as {@link IngestHandOff} has room for are stored already claimed for this instance and
- * handed over to its delivery once durable; the others are stored QUEUED.
  */
 public class OutboxWriter {
 
     static final String INSERT = "INSERT INTO oneio_outbox (id, idempotency_key, payload, status, attempts, next_attempt_at,"
-            + " lease_owner, created_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?)";
+            + " created_at) VALUES (?, ?, ?, 'QUEUED', 0, ?, ?)";
     private static final int MAX_BATCH = 256;
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWriter.class);
     private static final SQLExceptionTranslator TRANSLATOR = new SQLExceptionSubclassTranslator();
 
     private final DataSource dataSource;
     private final DurableCommits durableCommits;
-    private final IngestHandOff handOff;
     private final Object lock = new Object();
     private List<PendingRow> waiting = new ArrayList<>();
     private boolean writing;
 
-    public OutboxWriter(DataSource dataSource, DurableCommits durableCommits, IngestHandOff handOff) {
+    public OutboxWriter(DataSource dataSource, DurableCommits durableCommits) {
         this.dataSource = dataSource;
         this.durableCommits = durableCommits;
-        this.handOff = handOff;
     }
 
     /**
@@ -105,11 +98,6 @@ public class OutboxWriter {
     }
 
     private void write(List<PendingRow> batch) {
-        Reservation reservation = handOff.reserve(batch.size());
-        for (int i = 0; i < reservation.count(); i++) {
-            batch.get(i).claim = reservation.claim();
-        }
-        List<OutboxMessage> stored = new ArrayList<>();
         try {
             // As camel-sql's JdbcTemplate does: no connection to lend (database down) is a CannotGetJdbcConnectionException.
             try (Connection connection = DataSourceUtils.getConnection(dataSource)) {
@@ -118,11 +106,6 @@ public class OutboxWriter {
                 }
             }
             durableCommits.awaitDurable();
-            for (PendingRow row : batch.subList(0, reservation.count())) {
-                if (row.failure == null) {
-                    stored.add(row.message);
-                }
-            }
         } catch (SQLException e) {
             // Class and SQLSTATE only: a driver's message may quote the statement's values, payloads included.
             LOG.warn("Outbox write of {} messages failed: {} (SQLSTATE {})", batch.size(), e.getClass().getName(), e.getSQLState());
@@ -133,8 +116,6 @@ public class OutboxWriter {
                     : new TransientDataAccessResourceException("The outbox write failed", e));
         } catch (RuntimeException | InterruptedException e) {
             failAll(batch, e);
-        } finally {
-            handOff.handOver(reservation, stored);
         }
     }
 
@@ -203,7 +184,6 @@ public class OutboxWriter {
 
     private static final class PendingRow {
         private final OutboxMessage message;
-        private Claim claim;
         private boolean done;
         private Exception failure;
 
@@ -215,11 +195,8 @@ public class OutboxWriter {
             statement.setString(1, message.id());
             statement.setString(2, message.idempotencyKey());
             statement.setString(3, message.payload());
-            statement.setString(4, claim == null ? "QUEUED" : "DELIVERING");
-            // A claimed row's next_attempt_at is its lease's end, as the delivery poll's claim sets it.
-            statement.setObject(5, claim == null ? message.receivedAt() : claim.leaseUntil());
-            statement.setString(6, claim == null ? null : claim.owner());
-            statement.setObject(7, message.receivedAt());
+            statement.setObject(4, message.receivedAt());
+            statement.setObject(5, message.receivedAt());
         }
 
         void rethrowFailure() throws Exception {
