@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * ONEiO stand-in for benchmarks: POST /oauth2/token (client credentials) and POST /api/v2 (the receiver) answer at
- * once; GET /stats tells how many of each it served. Usage: java bench/OneioStandIn.java PORT
+ * once; GET /stats tells how many of each it served, and when (epoch ms) the receiver last got a message: the benchmark
+ * times a delivery to that moment, not to the poll of /stats that saw it. Usage: java bench/OneioStandIn.java PORT
  */
 public class OneioStandIn {
 
@@ -19,6 +20,7 @@ public class OneioStandIn {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         AtomicLong tokens = new AtomicLong();
         AtomicLong received = new AtomicLong();
+        AtomicLong lastReceivedMillis = new AtomicLong();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 1024);
         server.createContext("/oauth2/token", exchange -> {
             drain(exchange);
@@ -29,10 +31,12 @@ public class OneioStandIn {
         server.createContext("/api/v2", exchange -> {
             drain(exchange);
             received.incrementAndGet();
+            lastReceivedMillis.set(System.currentTimeMillis());
             answer(exchange, 200, "{}");
         });
         server.createContext("/stats", exchange -> answer(exchange, 200,
-                "{\"token_requests\":" + tokens.get() + ",\"received\":" + received.get() + "}"));
+                "{\"token_requests\":" + tokens.get() + ",\"received\":" + received.get()
+                + ",\"last_received_ms\":" + lastReceivedMillis.get() + "}"));
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
     }
