@@ -13,7 +13,7 @@
 #  (c) drain: the backlog (a) left, timed from the end of (a) until the receiver has it all (nothing else runs):
 #      at least every message that wrk saw accepted during (a) and its pre-load, then no more for a second;
 #      a longer ingest-seconds leaves a larger backlog;
-#  (b) end to end: MESSAGES more messages posted by curl --parallel (32 at a time), timed until the local receiver
+#  (b) end to end: MESSAGES more messages posted by h2load (HTTP/1.1, 32 connections), timed until the local receiver
 #      has them all, against the same receiver fed straight by a plain java.net.http client at the delivery
 #      concurrency (4), the median of three timed passes. "(c) / direct" sets the drain against that client: the
 #      bridge's delivery alone, without the ingest that end to end also carries;
@@ -29,9 +29,10 @@
 # limit, as bench/setup-bench.sh does (without its class archive, which only shortens the start).
 # BENCH_JAR=path runs that jar instead of the one built here: to compare two commits, build each jar once and run
 # the script for one, then the other, then again.
-# Needs wrk (apt-get install wrk). Everything listens on 127.0.0.1 only.
+# Needs wrk and h2load (apt-get install wrk nghttp2-client). Everything listens on 127.0.0.1 only.
 cd "$(dirname "$0")/.."
 source bench/lib.sh
+command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 1; }
 messages=${1:-20000}
 ingest_seconds=${2:-10}
 database=${3:-h2}
@@ -163,14 +164,17 @@ wait_for_received() {
     last=$current; sleep 1
   done
 }
-# post_timed CURL-CONFIG CODES-FILE: posts the config's messages with curl, 32 at a time, and waits until the receiver
+# post_timed URL OUTPUT-FILE: posts MESSAGES messages to URL with h2load, 32 connections, and waits until the receiver
 # has every accepted one; sets accepted, delivered and rate (msg/s from the first post until the last delivery).
+# h2load, not curl --parallel as before (bench/HISTORY.md): on these 2 cores curl took 0.99-1.25 s of CPU for 20,000
+# posts to the stand-in, h2load 0.24-0.26 s, CPU that the bundle and the relay measured here would not get.
 post_timed() {
   local from start
   from=$(stat received)
   start=$(now_ms)
-  curl -s --no-progress-meter --parallel --parallel-max 32 -K "$1" > "$2" 2> /dev/null
-  accepted=$(grep -c '^202$' "$2" || true)
+  h2load --h1 -n "$messages" -c 32 -t 1 -d "$work/message.json" -H "Content-Type: application/json" \
+    -H "X-Api-Key: $BENCH_API_KEY" "$1" > "$2"
+  accepted=$(sed -n 's/^status codes: \([0-9]*\) 2xx.*/\1/p' "$2")
   delivered=$(( $(wait_for_received $(( from + accepted ))) - from ))
   rate=$(awk -v n="$delivered" -v ms="$(( $(stat last_received_ms) - start ))" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }')
 }
@@ -188,14 +192,7 @@ echo "warming up the relay (d) alike..." >&2
 warm_up_and_deliver "$relay_port"
 
 # One line per round in $work/rounds.txt; the table at the end shows them and their medians.
-python3 - "$messages" "http://127.0.0.1:$bridge_port/oneio/messages" "$BENCH_API_KEY" > "$work/curl.cfg" <<'PY'
-import sys
-count, url, api_key = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-print("\nnext\n".join(f'url = "{url}"\nheader = "Content-Type: application/json"\nheader = "X-Api-Key: {api_key}"\n'
-                      f'data = "{{\\"id\\":\\"e2e-{n}\\",\\"n\\":{n}}}"\noutput = "/dev/null"\nwrite-out = "%{{http_code}}\\n"'
-                      for n in range(count)))
-PY
-sed "s|127.0.0.1:$bridge_port/|127.0.0.1:$relay_port/|" "$work/curl.cfg" > "$work/curl-relay.cfg"
+printf '{"id":"e2e","source":"h2load"}' > "$work/message.json"
 : > "$work/rounds.txt"
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds..." >&2
@@ -218,7 +215,7 @@ for round in $(seq "$rounds"); do
 
   # (b) end to end through the bridge
   jit_b=$(compiler_jiffies)
-  post_timed "$work/curl.cfg" "$work/e2e-codes.txt"
+  post_timed "http://127.0.0.1:$bridge_port/oneio/messages" "$work/e2e.txt"
   jit_b=$(( $(compiler_jiffies) - jit_b ))
   bridge_rate=$rate
 
@@ -234,7 +231,7 @@ for round in $(seq "$rounds"); do
 
   # (d) the same messages through the relay, right after
   bridge_accepted=$accepted bridge_delivered=$delivered
-  post_timed "$work/curl-relay.cfg" "$work/relay-codes.txt"
+  post_timed "http://127.0.0.1:$relay_port/oneio/messages" "$work/relay.txt"
   relay_accepted=$accepted relay_rate=$rate
   relay_ratio=$(awk -v a="$relay_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
   bridge_to_relay=$(awk -v a="$bridge_rate" -v b="$relay_rate" 'BEGIN { printf "%.3f", a / b }')
