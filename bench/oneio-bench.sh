@@ -147,8 +147,9 @@ until grep -q 'started in' "$work/relay.log"; do sleep 0.1; done
 
 # until the receiver has at least $1 messages and no more arrive for a second. It looks once a second: the timed steps
 # end at the stand-in's last_received_ms, when the last message arrived, not at the look that saw it (up to a second
-# later, as they did before; bench/HISTORY.md). The lower bound is what tells a pause in delivery from a finished backlog: with "no more for a second" alone, a claim that stalled for seconds
-# on PostgreSQL (fixed in 4e58fbe) ended (c) at once and left its backlog to (b).
+# later, as they did before; bench/HISTORY.md). The lower bound is what tells a pause in delivery from a finished
+# backlog: with "no more for a second" alone, a claim that stalled for seconds on PostgreSQL (fixed in 4e58fbe) ended
+# (c) at once and left its backlog to (b).
 wait_for_received() {
   local last=-1 current
   while :; do
