@@ -179,6 +179,34 @@ class OneioDeliveryTest {
     }
 
     /**
+     * {@code oneio.delivery.concurrency} POSTs are in flight as long as messages wait, no more and no fewer. Each answer
+     * takes 400 ms, so 24 messages at 3 at a time reach the receiver in 8 waves of 3 arrivals. Before the delivery
+     * threads had a queue in front of them (maxQueueSize in application.properties), they came in 9 waves, some of 2:
+     * a thread that could not hand its next task over ran it itself, and the others idled meanwhile.
+     */
+    @Test
+    void as_many_posts_are_in_flight_as_the_delivery_concurrency() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200).withFixedDelay(400));
+        start(Map.of("oneio.delivery.concurrency", "3", "oneio.delivery.batch-size", "6"));
+        database.update(insertOutboxRows(0, 24, "QUEUED", 0));
+
+        Await.until("24 delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 24);
+
+        List<Long> arrivals = oneio.receiverRequests().stream().map(request -> request.getLoggedDate().getTime())
+                .sorted().toList();
+        // A wave: arrivals less than 200 ms after the one before (an answer takes 400 ms).
+        List<Integer> waves = new ArrayList<>();
+        for (int i = 0; i < arrivals.size(); i++) {
+            if (i == 0 || arrivals.get(i) - arrivals.get(i - 1) >= 200) {
+                waves.add(0);
+            }
+            waves.set(waves.size() - 1, waves.get(waves.size() - 1) + 1);
+        }
+        assertEquals(List.of(3, 3, 3, 3, 3, 3, 3, 3), waves, "arrivals (ms since the epoch): " + arrivals);
+    }
+
+    /**
      * Rows of one status, last touched (due, delivered or failed) the given number of minutes ago, with ids numbered
      * per group; queued ones not attempted yet, the others after one attempt.
      */
