@@ -99,6 +99,20 @@ class OneflowSetupTest {
         assertEquals("jane@acme.example", sent.get(0).getHeader("x-oneflow-user-email"));
     }
 
+    /** A cookie in Oneflow's answer for one account never goes out with another account's call. */
+    @Test
+    void a_cookie_from_one_accounts_answer_is_not_sent_with_the_next_accounts_call() throws Exception {
+        String otherToken = FakeOneflow.token("other-account");
+        oneflow.answer(TOKEN, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withHeader("Set-Cookie", "session=acme; Path=/").withBody("{\"id\":" + ACCOUNT + ",\"name\":\"Acme AB\"}"));
+        oneflow.account(otherToken, 4242, "Other AB");
+
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(4242, otherToken, null)).statusCode());
+
+        assertFalse(oneflow.requestsWith(otherToken).get(0).containsHeader("Cookie"));
+    }
+
     @Test
     void enable_without_email_sends_no_email_header_and_stores_none() throws Exception {
         oneflow.account(TOKEN, ACCOUNT, "Acme AB");
