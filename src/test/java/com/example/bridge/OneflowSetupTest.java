@@ -103,8 +103,8 @@ class OneflowSetupTest {
     @Test
     void a_cookie_from_one_accounts_answer_is_not_sent_with_the_next_accounts_call() throws Exception {
         String otherToken = FakeOneflow.token("other-account");
-        oneflow.answer(TOKEN, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withHeader("Set-Cookie", "session=acme; Path=/").withBody("{\"id\":" + ACCOUNT + ",\"name\":\"Acme AB\"}"));
+        oneflow.answer(TOKEN, FakeOneflow.accountAnswer(ACCOUNT, "Acme AB")
+                .withHeader("Set-Cookie", "session=acme; Path=/"));
         oneflow.account(otherToken, 4242, "Other AB");
 
         assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());

@@ -56,8 +56,13 @@ public final class FakeOneflow implements AutoCloseable {
     }
 
     public void account(String token, long id, String name) {
-        answer(token, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"id\":" + id + ",\"name\":\"" + name.replace("\"", "\\\"") + "\",\"country_code\":\"SE\"}"));
+        answer(token, accountAnswer(id, name));
+    }
+
+    /** Oneflow's 200 for {@code accounts/me}: the account with that id and name. */
+    public static ResponseDefinitionBuilder accountAnswer(long id, String name) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"id\":" + id + ",\"name\":\"" + name.replace("\"", "\\\"") + "\",\"country_code\":\"SE\"}");
     }
 
     public void status(String token, int status) {
