@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static com.example.bridge.support.Answers.json;
 
+import com.example.bridge.support.Await;
 import com.example.bridge.support.CapturedLogs;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -298,6 +300,48 @@ class OneflowSetupTest {
         assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
     }
 
+    /**
+     * Without the setup key a disable checks the stored token with Oneflow first. A new token stored by an enable that
+     * arrived meanwhile was not checked: the disable leaves it (it erased it before).
+     */
+    @Test
+    void a_disable_keeps_the_new_token_of_an_enable_that_arrived_while_it_checked_the_old_one() throws Exception {
+        String newToken = FakeOneflow.token("acme-new");
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+        oneflow.answer(TOKEN, aResponse().withStatus(401).withFixedDelay(800));
+        oneflow.account(newToken, ACCOUNT, "Acme AB");
+
+        CompletableFuture<HttpResponse<String>> disable = postAsync("{\"account_id\":123,\"event\":\"disable\"}");
+        Await.until("the disable asked Oneflow", Duration.ofSeconds(10), () -> oneflow.requestsWith(TOKEN).size() == 2);
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, newToken, null)).statusCode());
+        HttpResponse<String> response = disable.join();
+
+        assertEquals(409, response.statusCode(), response.body());
+        assertEquals("superseded", json(response).get("error").asText());
+        assertEquals("ENABLED", row(ACCOUNT).get("status"));
+        assertEquals(newToken, TestSecurity.tokenIn(row(ACCOUNT)));
+    }
+
+    /** Two enables of one account: the one that arrived last decides, whichever Oneflow answers first. */
+    @Test
+    void an_enable_does_not_overwrite_the_token_of_an_enable_that_arrived_after_it() throws Exception {
+        String newToken = FakeOneflow.token("acme-new");
+        oneflow.slow(TOKEN, ACCOUNT, 800);
+        oneflow.account(newToken, ACCOUNT, "Acme AB");
+
+        CompletableFuture<HttpResponse<String>> older = postAsync(enable(ACCOUNT, TOKEN, null));
+        Await.until("the older enable asked Oneflow", Duration.ofSeconds(10), () -> oneflow.requestsWith(TOKEN).size() == 1);
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, newToken, null)).statusCode());
+        HttpResponse<String> response = older.join();
+
+        assertEquals(409, response.statusCode(), response.body());
+        assertEquals("superseded", json(response).get("error").asText());
+        assertEquals("ENABLED", row(ACCOUNT).get("status"));
+        assertEquals(newToken, TestSecurity.tokenIn(row(ACCOUNT)));
+        assertEquals("Acme AB", row(ACCOUNT).get("account_name"));
+    }
+
     @Test
     void disable_when_oneflow_cannot_tell_answers_502_and_changes_nothing() throws Exception {
         oneflow.account(TOKEN, ACCOUNT, "Acme AB");
@@ -356,6 +400,7 @@ class OneflowSetupTest {
         "token with bad characters | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":\"abcdefghij'; DROP TABLE x; --abcdefghijklm\"}}` | 400 | invalid_request | data.token",
         "token not a string        | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":12}}`             | 400 | invalid_request  | data.token",
         "email malformed           | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":\"abcdefghijabcdefghijabcdefghijabcdefghij\",\"email\":\"not-an-email\"}}` | 400 | invalid_request | data.email",
+        "email with a NUL          | `{\"account_id\":1,\"event\":\"enable\",\"data\":{\"token\":\"abcdefghijabcdefghijabcdefghijabcdefghij\",\"email\":\"a\\u0000b@acme.example\"}}` | 400 | invalid_request | data.email",
     })
     void bad_input_is_a_4xx_json_error_and_changes_nothing(String name, String body, int status, String error, String field)
             throws Exception {
@@ -449,11 +494,15 @@ class OneflowSetupTest {
         List<HttpResponse<String>> responses = parallel(IntStream.range(0, 50)
                 .mapToObj(i -> enable(ACCOUNT, TOKEN, "user" + i + "@acme.example")).toList());
 
+        // Each stored, or superseded by one that arrived after it and was stored first.
         for (HttpResponse<String> response : responses) {
-            assertEquals(200, response.statusCode(), response.body());
+            assertTrue(response.statusCode() == 200 || response.statusCode() == 409
+                    && "superseded".equals(json(response).get("error").asText()), response.body());
         }
+        assertTrue(responses.stream().anyMatch(response -> response.statusCode() == 200));
         assertEquals(1, database.count("oneflow_account"));
         assertEquals("ENABLED", row(ACCOUNT).get("status"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
     }
 
     @Test
@@ -497,11 +546,13 @@ class OneflowSetupTest {
     }
 
     private static List<HttpResponse<String>> parallel(List<String> bodies) {
-        List<CompletableFuture<HttpResponse<String>>> futures = bodies.stream()
-                .map(body -> RunningBridge.client().sendAsync(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()))
-                .toList();
+        List<CompletableFuture<HttpResponse<String>>> futures = bodies.stream().map(OneflowSetupTest::postAsync).toList();
         return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static CompletableFuture<HttpResponse<String>> postAsync(String body) {
+        return RunningBridge.client().sendAsync(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

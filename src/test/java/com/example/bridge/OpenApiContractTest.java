@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -266,6 +267,21 @@ class OpenApiContractTest {
 
         assertEquals(ACCOUNT, json.get("account_id").asLong());
         assertEquals("Pasted AB", posted.get("account_name").asText());
+    }
+
+    @Test
+    void a_superseded_token_submission_matches_the_description() throws Exception {
+        String newer = FakeOneflow.token("newer");
+        oneflow.slow(TOKEN, ACCOUNT, 800);
+        oneflow.account(newer, ACCOUNT, "Pasted AB");
+
+        CompletableFuture<HttpResponse<String>> older = CompletableFuture.supplyAsync(() ->
+                exchange(Call.postJson("/oneflow/token", "{\"token\":\"" + TOKEN + "\"}"), 409));
+        Await.until("the older submission asked Oneflow", Duration.ofSeconds(10),
+                () -> oneflow.requestsWith(TOKEN).size() == 1);
+        exchange(Call.postJson("/oneflow/token", "{\"token\":\"" + newer + "\"}"), 200);
+
+        assertError(older.join(), "superseded");
     }
 
     @Test

@@ -22,7 +22,8 @@ public class OneflowRequestParser {
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("[1-9][0-9]{0,18}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9-]{40}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>]{1,64}@[^@\\s\"<>]+\\.[^@\\s\"<>]+");
+    // No control characters: a NUL passed, and PostgreSQL refused it in the MERGE (500) after Oneflow's check.
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>\\p{Cntrl}]{1,64}@[^@\\s\"<>\\p{Cntrl}]+\\.[^@\\s\"<>\\p{Cntrl}]+");
     private static final int MAX_EMAIL_LENGTH = 254;
 
     private final ObjectMapper mapper = JsonMapper.builder()
