@@ -334,6 +334,34 @@ class OneioDeliveryTest {
         assertEquals(2, oneio.receiverRequests().size());
     }
 
+    /** A token that lives no longer than the refresh margin is still used for half its life, not renewed at once. */
+    @Test
+    void a_token_shorter_lived_than_the_refresh_margin_serves_many_deliveries() throws Exception {
+        oneio.issuesTokens(30, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        start(Map.of());
+
+        for (int i = 0; i < 20; i++) {
+            ingest("{\"n\":" + i + "}");
+        }
+
+        Await.until("20 delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 20);
+        assertEquals(1, oneio.tokenRequests().size());
+    }
+
+    /** PostgreSQL's text refuses U+0000: the answer is kept with U+FFFD in its place, and the outcome recorded. */
+    @Test
+    void an_answer_with_a_nul_character_is_recorded() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(400).withBody("bad\u0000payload"));
+        start(Map.of());
+
+        String id = ingest("{\"n\":1}");
+
+        awaitStatus(id, "failed");
+        assertEquals("bad\uFFFDpayload", status(id).get("last_error").asText());
+    }
+
     @Test
     void too_many_attempts_end_in_failed() throws Exception {
         oneio.issuesTokens(3599, 0, "token-A");

@@ -165,6 +165,37 @@ class OneioDurabilityTest {
                 "every POST the receiver answered is recorded as delivered");
     }
 
+    /**
+     * A batch that a slow receiver would keep busy past camel.main.shutdownTimeout (10 s): 60 POSTs of 500 ms on 2
+     * threads take 15 s. The stop gives back what it has not POSTed yet and records the rest; before, Camel's timeout
+     * dropped the batch's outcomes, and the messages already answered were POSTed again after the restart.
+     */
+    @Test
+    void sigterm_during_a_long_batch_gives_back_what_it_has_not_posted_and_records_the_rest() throws Exception {
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200).withFixedDelay(500));
+        Path log = Files.createTempFile("bridge-sigterm-long", ".log");
+        Map<String, String> properties = properties(Map.of("oneio.delivery.poll-ms", "50",
+                "oneio.delivery.concurrency", "2", "oneio.delivery.batch-size", "60",
+                "db.url", database.url().replace(";AUTO_SERVER=TRUE", "")));
+        try (BridgeProcess bridge = BridgeProcess.start(properties, log)) {
+            for (int n = 0; n < 60; n++) {
+                HttpResponse<String> response = bridge.postJson("/oneio/messages", "{\"n\":" + n + "}",
+                        Duration.ofSeconds(10));
+                assertEquals(202, response.statusCode(), response.body());
+            }
+            Await.until("a delivery in flight", Duration.ofSeconds(30), () -> !oneio.receiverRequests().isEmpty());
+        } // close(): SIGTERM, then waits for the process to exit
+
+        assertEquals(List.of(), database.rows("SELECT id FROM oneio_outbox WHERE status = 'DELIVERING'"),
+                "claims left behind by a graceful stop; log: " + log);
+        int posted = oneio.receiverRequests().size();
+        assertEquals(posted, database.rows("SELECT id FROM oneio_outbox WHERE status = 'DELIVERED'").size(),
+                "every POST the receiver answered is recorded as delivered; log: " + log);
+        assertEquals(60 - posted, database.rows("SELECT id FROM oneio_outbox WHERE status = 'QUEUED' AND attempts = 0")
+                .size(), "the rest given back unsent");
+        assertTrue(posted < 60, posted + " POSTed: the stop did not come before the batch's end");
+    }
+
     @Test
     void two_instances_on_one_postgresql_deliver_each_of_1000_messages_exactly_once() throws Exception {
         assumeTrue(TestDatabase.isPostgres(), "several instances share a PostgreSQL server, not an embedded H2 file");

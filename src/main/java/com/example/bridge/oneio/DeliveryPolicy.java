@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
@@ -68,7 +69,7 @@ public class DeliveryPolicy {
     /**
      * What to store after an attempt. {@code status} is QUEUED, DELIVERED or FAILED; {@code posts} is how many
      * requests reached the receiver (counted as attempts). {@code kind} is the metrics' tag: delivered, retried (due
-     * again later), failed, waiting (no token, nothing sent) or given_back (the claim's lease ran short, nothing sent).
+     * again later), failed, waiting (no token, nothing sent) or given_back (the claim's lease ran short or the bundle is stopping, nothing sent).
      */
     public record Outcome(String status, int posts, Integer lastStatus, String lastError,
                           OffsetDateTime nextAttemptAt, OffsetDateTime deliveredAt, String kind) {
@@ -109,19 +110,25 @@ public class DeliveryPolicy {
      * Before each POST: a POST that could still be under way when the claim's lease ends would race the instance that
      * claims the message next and deliver it twice. A batch's messages are posted one after another by
      * {@code oneio.delivery.concurrency} threads, so with a slow receiver the last ones start long after the claim.
+     * Nor does a POST start once the bundle is stopping: the batch's outcomes are recorded after its last POST, and
+     * a slow receiver kept a stopping batch busy past camel.main.shutdownTimeout, which then dropped the outcomes of
+     * the POSTs already answered (those messages were POSTed again after the lease).
      */
-    public void requireTimeToPost(@Variable("leaseUntil") Object leaseUntil) {
+    public void requireTimeToPost(@Variable("leaseUntil") Object leaseUntil, CamelContext camel) {
+        if (camel.isStopping()) {
+            throw new NotPostedException("The bundle is stopping");
+        }
         Instant leaseEnd = Objects.requireNonNull(SqlTimes.instant(leaseUntil), "the claimed row's lease end");
         if (Instant.now().plusMillis(postMillis + recordMillis).isAfter(leaseEnd)) {
-            throw new LeaseEndingException("The claim's lease ends before a POST could time out");
+            throw new NotPostedException("The claim's lease ends before a POST could time out");
         }
     }
 
     /**
-     * The lease ran short before a POST ({@link #requireTimeToPost}): that POST was not sent, the message is due again
-     * at once. A first POST that was sent (and answered 401) still counts as decided.
+     * A POST was not sent ({@link #requireTimeToPost}): the message is due again at once. A first POST that was sent
+     * (and answered 401) still counts as decided.
      */
-    public Outcome leaseEnding(@Variable("attempts") int attemptsBefore, @Variable("posts") int posts,
+    public Outcome givenBack(@Variable("attempts") int attemptsBefore, @Variable("posts") int posts,
                                @Variable("receiverStatus") Integer receiverStatus,
                                @Variable("retryAfter") String retryAfter, @Variable("answer") String answer,
                                @Variable("error") String error, @Variable("lastStatus") Integer lastStatus,
@@ -186,11 +193,16 @@ public class DeliveryPolicy {
         }
     }
 
+    /**
+     * The first 1 KiB of a receiver's answer or an error, as stored in last_error. U+0000 becomes U+FFFD: PostgreSQL's
+     * text refuses it, and one such answer failed the batch UPDATE that records the outcomes of its whole batch.
+     */
     static String truncate(String text) {
         if (text == null) {
             return null;
         }
-        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+        String stored = text.replace('\u0000', '\uFFFD');
+        return stored.length() <= MAX_ERROR_LENGTH ? stored : stored.substring(0, MAX_ERROR_LENGTH);
     }
 
     public OffsetDateTime now() {

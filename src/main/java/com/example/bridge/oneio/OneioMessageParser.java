@@ -26,13 +26,23 @@ import org.apache.camel.Message;
  */
 public class OneioMessageParser {
 
+    /** oneio_outbox.payload's size; a body's UTF-8 bytes are never fewer than its characters. */
+    static final int MAX_PAYLOAD_CHARACTERS = 1_048_576;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private final ObjectMapper mapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private final long maxBodyBytes;
     private final MessageIds messageIds = new MessageIds();
 
+    /**
+     * {@code maxBodyBytes} may not exceed what oneio_outbox.payload holds (1,048,576 characters, schema.sql): above it,
+     * a large message passed this check, its INSERT failed, and it and the messages of its group commit got a 500.
+     */
     public OneioMessageParser(long maxBodyBytes) {
+        if (maxBodyBytes < 1 || maxBodyBytes > MAX_PAYLOAD_CHARACTERS) {
+            throw new IllegalArgumentException("oneio.ingest.max-body-bytes must be between 1 and "
+                    + MAX_PAYLOAD_CHARACTERS + " (what the outbox's payload column holds), not " + maxBodyBytes);
+        }
         this.maxBodyBytes = maxBodyBytes;
     }
 

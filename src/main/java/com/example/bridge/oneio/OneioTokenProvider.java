@@ -117,8 +117,11 @@ public class OneioTokenProvider {
                 String accessToken = body.path("access_token").asText(null);
                 long expiresIn = body.path("expires_in").asLong(0);
                 if (accessToken != null && !accessToken.isEmpty() && expiresIn > 0) {
-                    Instant refreshAt = now.plusSeconds(expiresIn).minus(refreshMargin);
-                    cache.put(key, new CachedToken(accessToken, refreshAt.isAfter(now) ? refreshAt : now));
+                    // At most half the token's life early: with expires_in at or below the margin, the token was
+                    // stale at once and every delivery asked for a new one.
+                    Duration lifetime = Duration.ofSeconds(expiresIn);
+                    Duration margin = refreshMargin.compareTo(lifetime.dividedBy(2)) < 0 ? refreshMargin : lifetime.dividedBy(2);
+                    cache.put(key, new CachedToken(accessToken, now.plus(lifetime).minus(margin)));
                     failures = 0;
                     countRequest("success");
                     LOG.info("ONEiO token obtained, expires in {} s", expiresIn);

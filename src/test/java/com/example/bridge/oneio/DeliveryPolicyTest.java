@@ -8,9 +8,14 @@ import com.example.bridge.oneio.DeliveryPolicy.Outcome;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 class DeliveryPolicyTest {
+
+    /** Not started: not stopping either. */
+    private static final CamelContext CAMEL = new DefaultCamelContext();
 
     private final DeliveryPolicy policy = new DeliveryPolicy(1000, 300000, 10, 60, 10000, 10000, 10000, 100, 4);
 
@@ -41,23 +46,23 @@ class DeliveryPolicyTest {
     void a_post_starts_only_while_it_and_the_recording_would_end_within_the_lease() {
         // A POST may take 30 s here, and 6 s (a tenth of the lease) are kept for recording the outcomes.
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        assertDoesNotThrow(() -> policy.requireTimeToPost(now.plusSeconds(40)));
-        assertThrows(LeaseEndingException.class, () -> policy.requireTimeToPost(now.plusSeconds(35)));
+        assertDoesNotThrow(() -> policy.requireTimeToPost(now.plusSeconds(40), CAMEL));
+        assertThrows(NotPostedException.class, () -> policy.requireTimeToPost(now.plusSeconds(35), CAMEL));
         // PostgreSQL's driver answers a java.sql.Timestamp
-        assertDoesNotThrow(() -> policy.requireTimeToPost(Timestamp.from(now.plusSeconds(40).toInstant())));
-        assertThrows(LeaseEndingException.class,
-                () -> policy.requireTimeToPost(Timestamp.from(now.plusSeconds(35).toInstant())));
+        assertDoesNotThrow(() -> policy.requireTimeToPost(Timestamp.from(now.plusSeconds(40).toInstant()), CAMEL));
+        assertThrows(NotPostedException.class,
+                () -> policy.requireTimeToPost(Timestamp.from(now.plusSeconds(35).toInstant()), CAMEL));
     }
 
     @Test
     void a_message_given_back_before_any_post_keeps_its_last_answer_and_is_due_at_once() {
-        Outcome outcome = policy.leaseEnding(3, 1, null, null, null, null, 503, "busy");
+        Outcome outcome = policy.givenBack(3, 1, null, null, null, null, 503, "busy");
         assertEquals(new Outcome("QUEUED", 0, 503, "busy", outcome.nextAttemptAt(), null, "given_back"), outcome);
     }
 
     @Test
     void a_401_retry_that_the_lease_no_longer_covers_is_a_retry_later() {
-        Outcome outcome = policy.leaseEnding(0, 2, 401, null, "revoked", null, null, null);
+        Outcome outcome = policy.givenBack(0, 2, 401, null, "revoked", null, null, null);
         assertEquals("QUEUED", outcome.status());
         assertEquals(1, outcome.posts());
         assertEquals(401, outcome.lastStatus());
