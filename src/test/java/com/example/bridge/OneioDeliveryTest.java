@@ -3,6 +3,7 @@ package com.example.bridge;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -435,6 +437,32 @@ class OneioDeliveryTest {
         assertEquals(json(first).get("id").asText(), json(second).get("id").asText());
         assertEquals("true", second.headers().firstValue("Idempotent-Replayed").orElse(null));
         assertEquals(1, database.count("oneio_outbox"));
+    }
+
+    /** Keys hold per sender: two senders may use the same key for different messages. */
+    @Test
+    void the_same_idempotency_key_from_two_senders_stores_both_messages() throws Exception {
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+        start(Map.of("security.api-keys", "shop:shop-key-0123456789,crm:crm-key-01234567890"));
+
+        HttpResponse<String> shop = bridge.send(keyed("shop-key-0123456789", "{\"from\":\"shop\"}"));
+        HttpResponse<String> crm = bridge.send(keyed("crm-key-01234567890", "{\"from\":\"crm\"}"));
+        HttpResponse<String> shopAgain = bridge.send(keyed("shop-key-0123456789", "{\"from\":\"shop\"}"));
+
+        assertEquals(202, shop.statusCode(), shop.body());
+        assertEquals(202, crm.statusCode(), crm.body());
+        assertNotEquals(json(shop).get("id").asText(), json(crm).get("id").asText());
+        assertEquals(json(shop).get("id").asText(), json(shopAgain).get("id").asText());
+        Await.until("both delivered", DELIVERY_TIMEOUT, () -> rows("DELIVERED") == 2);
+        assertEquals(Set.of("{\"from\":\"shop\"}", "{\"from\":\"crm\"}"), oneio.receiverRequests().stream()
+                .map(LoggedRequest::getBodyAsString).collect(Collectors.toSet()));
+    }
+
+    private HttpRequest.Builder keyed(String apiKey, String payload) {
+        return HttpRequest.newBuilder(bridge.uri("/oneio/messages")).header("Content-Type", "application/json")
+                .header("X-Api-Key", apiKey).header("Idempotency-Key", "order-42")
+                .POST(HttpRequest.BodyPublishers.ofString(payload));
     }
 
     /** Waits for each answer, expects 202, and returns the distinct message ids answered. */

@@ -4,6 +4,7 @@ import com.example.bridge.api.ApiException;
 import com.example.bridge.api.MediaTypes;
 import com.example.bridge.api.NotFoundException;
 import com.example.bridge.api.PathParameters;
+import com.example.bridge.security.Sha256;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -18,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.apache.camel.Message;
+import org.apache.camel.Variable;
 
 /**
  * Checks a message posted for ONEiO and makes it the {@link OutboxMessage} to store, payload unchanged; refusals are
@@ -46,9 +48,10 @@ public class OneioMessageParser {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public OutboxMessage message(Message message) {
+    /** {@code sender} is the name of the sender's API key (ApiKeys.requireSender). */
+    public OutboxMessage message(Message message, @Variable("sender") String sender) {
         String payload = payload(message);
-        String idempotencyKey = idempotencyKey(message);
+        String idempotencyKey = idempotencyKey(message, sender);
         return new OutboxMessage(messageIds.next(), idempotencyKey, payload, OffsetDateTime.now(ZoneOffset.UTC));
     }
 
@@ -80,8 +83,12 @@ public class OneioMessageParser {
         return id;
     }
 
-    /** The optional Idempotency-Key header: printable ASCII, at most 255 characters. */
-    private static String idempotencyKey(Message message) {
+    /**
+     * The optional Idempotency-Key header (printable ASCII, at most 255 characters), as stored: the sender's name and
+     * the key's SHA-256. A key holds per sender: stored as sent, one sender's key answered another sender's message
+     * with the first one's id, and that message was never stored. Hashed so that name and key fit the column.
+     */
+    private static String idempotencyKey(Message message, String sender) {
         String key = message.getHeader("Idempotency-Key", String.class);
         if (key == null) {
             return null;
@@ -89,8 +96,9 @@ public class OneioMessageParser {
         if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
             throw ApiException.invalidRequest("Idempotency-Key must be 1 to 255 printable ASCII characters");
         }
-        return key;
+        return sender + ":" + Sha256.hex(key);
     }
+
 
     private static String strictUtf8(byte[] body) {
         try {

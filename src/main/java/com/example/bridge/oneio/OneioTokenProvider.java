@@ -1,5 +1,6 @@
 package com.example.bridge.oneio;
 
+import com.example.bridge.security.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
@@ -11,14 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,7 +61,7 @@ public class OneioTokenProvider {
         this.tokenUrl = URI.create(tokenUrl);
         this.clientId = clientId;
         this.clientSecret = clientSecret;
-        this.key = new CacheKey(tokenUrl, clientId, sha256(clientSecret));
+        this.key = new CacheKey(tokenUrl, clientId, Sha256.hex(clientSecret));
         this.refreshMargin = refreshMargin;
         this.timeout = timeout;
         this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
@@ -156,13 +154,5 @@ public class OneioTokenProvider {
 
     private static String urlEncode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,11 +1,10 @@
 package com.example.bridge.security;
 
 import com.example.bridge.api.UnauthorizedException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
@@ -38,13 +37,12 @@ public class ApiKeys {
     }
 
     /**
-     * Message senders and account views: a sender or an admin key. Returns nothing, so that a route calls it as a
-     * bean step: as an expression (setVariable with method) each call would copy the whole exchange.
+     * Message senders and account views: a sender or an admin key. Sets variable {@code sender} to the key's name
+     * ("" in demo mode): Idempotency-Keys hold per sender. Returns nothing, so that a route calls it as a bean step:
+     * as an expression (setVariable with method) each call would copy the whole exchange.
      */
-    public void requireSender(@Header(HEADER) String presented) {
-        if (!open) {
-            match(senders, presented);
-        }
+    public void requireSender(@Header(HEADER) String presented, Exchange exchange) {
+        exchange.setVariable("sender", open ? "" : match(senders, presented));
     }
 
     /** Whole tokens and key rotation: an admin key only, even in demo mode. Returns the key's name, for the audit log. */
@@ -54,7 +52,7 @@ public class ApiKeys {
 
     private static String match(Map<String, byte[]> keys, String presented) {
         // A missing header is compared as "", which no key (16 characters at least) equals.
-        byte[] digest = sha256(presented == null ? "" : presented);
+        byte[] digest = Sha256.digest(presented == null ? "" : presented);
         String found = null;
         for (Map.Entry<String, byte[]> key : keys.entrySet()) {
             if (MessageDigest.isEqual(digest, key.getValue()) && found == null) {
@@ -80,16 +78,9 @@ public class ApiKeys {
                 throw new IllegalArgumentException(property + ": each entry is name:key, the key at least 16 characters"
                         + " (entry " + (keys.size() + 1) + ")");
             }
-            keys.put(name, sha256(key));
+            keys.put(name, Sha256.digest(key));
         }
         return keys;
     }
 
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -13,7 +13,7 @@ public class SetupKey {
     private final byte[] key;
 
     public SetupKey(String key) {
-        this.key = key == null || key.isBlank() ? null : ApiKeys.sha256(key);
+        this.key = key == null || key.isBlank() ? null : Sha256.digest(key);
     }
 
     public boolean isConfigured() {
@@ -21,7 +21,7 @@ public class SetupKey {
     }
 
     public void check(@Header("key") String presented) {
-        if (key != null && (presented == null || !MessageDigest.isEqual(key, ApiKeys.sha256(presented)))) {
+        if (key != null && (presented == null || !MessageDigest.isEqual(key, Sha256.digest(presented)))) {
             throw new UnauthorizedException("The Setup URL's key is missing or wrong");
         }
     }
