@@ -145,19 +145,7 @@ class OneioDurabilityTest {
     @Test
     void sigterm_mid_delivery_records_every_outcome_before_the_process_exits() throws Exception {
         oneio.receiverAnswers("token-A", aResponse().withStatus(200).withFixedDelay(200));
-        Path log = Files.createTempFile("bridge-sigterm", ".log");
-        // H2's AUTO_SERVER (the test reading the file while the bridge holds it) needs H2's exit hook, the subject
-        // here: this test reads the database only after the process ended.
-        Map<String, String> properties = properties(Map.of("oneio.delivery.poll-ms", "50",
-                "db.url", database.url().replace(";AUTO_SERVER=TRUE", "")));
-        try (BridgeProcess bridge = BridgeProcess.start(properties, log)) {
-            for (int n = 0; n < 20; n++) {
-                HttpResponse<String> response = bridge.postJson("/oneio/messages", "{\"n\":" + n + "}",
-                        Duration.ofSeconds(10));
-                assertEquals(202, response.statusCode(), response.body());
-            }
-            Await.until("a delivery in flight", Duration.ofSeconds(30), () -> !oneio.receiverRequests().isEmpty());
-        } // close(): SIGTERM, then waits for the process to exit
+        Path log = sigtermMidDelivery(20, Map.of());
 
         assertEquals(List.of(), database.rows("SELECT id FROM oneio_outbox WHERE status = 'DELIVERING'"),
                 "claims left behind by a graceful stop; log: " + log);
@@ -173,18 +161,7 @@ class OneioDurabilityTest {
     @Test
     void sigterm_during_a_long_batch_gives_back_what_it_has_not_posted_and_records_the_rest() throws Exception {
         oneio.receiverAnswers("token-A", aResponse().withStatus(200).withFixedDelay(500));
-        Path log = Files.createTempFile("bridge-sigterm-long", ".log");
-        Map<String, String> properties = properties(Map.of("oneio.delivery.poll-ms", "50",
-                "oneio.delivery.concurrency", "2", "oneio.delivery.batch-size", "60",
-                "db.url", database.url().replace(";AUTO_SERVER=TRUE", "")));
-        try (BridgeProcess bridge = BridgeProcess.start(properties, log)) {
-            for (int n = 0; n < 60; n++) {
-                HttpResponse<String> response = bridge.postJson("/oneio/messages", "{\"n\":" + n + "}",
-                        Duration.ofSeconds(10));
-                assertEquals(202, response.statusCode(), response.body());
-            }
-            Await.until("a delivery in flight", Duration.ofSeconds(30), () -> !oneio.receiverRequests().isEmpty());
-        } // close(): SIGTERM, then waits for the process to exit
+        Path log = sigtermMidDelivery(60, Map.of("oneio.delivery.concurrency", "2", "oneio.delivery.batch-size", "60"));
 
         assertEquals(List.of(), database.rows("SELECT id FROM oneio_outbox WHERE status = 'DELIVERING'"),
                 "claims left behind by a graceful stop; log: " + log);
@@ -194,6 +171,28 @@ class OneioDurabilityTest {
         assertEquals(60 - posted, database.rows("SELECT id FROM oneio_outbox WHERE status = 'QUEUED' AND attempts = 0")
                 .size(), "the rest given back unsent");
         assertTrue(posted < 60, posted + " POSTed: the stop did not come before the batch's end");
+    }
+
+    /**
+     * Starts a bridge process, posts {@code messages}, sends SIGTERM once the first POST reached the receiver and
+     * waits for the process to exit; returns its log.
+     */
+    private Path sigtermMidDelivery(int messages, Map<String, String> extra) throws Exception {
+        Path log = Files.createTempFile("bridge-sigterm", ".log");
+        // H2's AUTO_SERVER (the test reading the file while the bridge holds it) needs H2's exit hook, the subject
+        // here: these tests read the database only after the process ended.
+        Map<String, String> properties = new HashMap<>(properties(Map.of("oneio.delivery.poll-ms", "50",
+                "db.url", database.url().replace(";AUTO_SERVER=TRUE", ""))));
+        properties.putAll(extra);
+        try (BridgeProcess bridge = BridgeProcess.start(properties, log)) {
+            for (int n = 0; n < messages; n++) {
+                HttpResponse<String> response = bridge.postJson("/oneio/messages", "{\"n\":" + n + "}",
+                        Duration.ofSeconds(10));
+                assertEquals(202, response.statusCode(), response.body());
+            }
+            Await.until("a delivery in flight", Duration.ofSeconds(30), () -> !oneio.receiverRequests().isEmpty());
+        } // close(): SIGTERM, then waits for the process to exit
+        return log;
     }
 
     @Test
