@@ -420,6 +420,21 @@ class OneioDeliveryTest {
         assertEquals(0, rows("DELIVERED") + rows("FAILED"));
     }
 
+    /** The backoff counts from a failed token request's end: a slow endpoint does not shorten it. */
+    @Test
+    void a_slow_failing_token_endpoint_is_asked_again_only_a_backoff_after_its_answer() throws Exception {
+        oneio.tokenEndpointAnswers(aResponse().withStatus(503).withFixedDelay(1500));
+        start(Map.of("oneio.delivery.initial-backoff-ms", "500", "oneio.delivery.max-backoff-ms", "5000"));
+        ingest("{\"n\":1}");
+
+        Await.until("three token requests", Duration.ofSeconds(20), () -> oneio.tokenRequests().size() >= 3);
+
+        // each answer takes 1.5 s, then backoff 500 and 1000 ms
+        List<Long> times = oneio.tokenRequests().stream().map(r -> r.getLoggedDate().getTime()).sorted().toList();
+        assertTrue(times.get(1) - times.get(0) >= 1950 && times.get(2) - times.get(1) >= 2450,
+                "token requests too close: " + times);
+    }
+
     @Test
     void a_repeated_idempotency_key_returns_the_first_id_and_stores_nothing_new() throws Exception {
         oneio.issuesTokens(3599, 0, "token-A");

@@ -25,6 +25,7 @@ public class DeliveryPolicy {
     private static final int MAX_ERROR_LENGTH = 1024;
 
     private final Backoff backoff;
+    private final long maxBackoffMillis;
     private final int maxAttempts;
     private final int leaseSeconds;
     private final long postMillis;
@@ -47,6 +48,7 @@ public class DeliveryPolicy {
             throw new IllegalArgumentException("oneio.delivery.concurrency must be at least 1, not " + concurrency);
         }
         this.backoff = new Backoff(initialBackoffMillis, maxBackoffMillis);
+        this.maxBackoffMillis = maxBackoffMillis;
         this.maxAttempts = maxAttempts;
         this.leaseSeconds = leaseSeconds;
         this.postMillis = connectionRequestTimeoutMillis + connectTimeoutMillis + responseTimeoutMillis;
@@ -101,7 +103,8 @@ public class DeliveryPolicy {
         if (!retryable || attempts >= maxAttempts) {
             return new Outcome("FAILED", posts, status == 0 ? null : status, lastError, now, null, "failed");
         }
-        long delay = Math.max(backoffMillis(attempts), retryAfterMillis(retryAfter, now));
+        // Retry-After up to the longest backoff: "Retry-After: 999999999" parked a message, queued, for 31 years.
+        long delay = Math.max(backoffMillis(attempts), Math.min(retryAfterMillis(retryAfter, now), maxBackoffMillis));
         return new Outcome("QUEUED", posts, status == 0 ? null : status, lastError, now.plusNanos(delay * 1_000_000), null,
                 "retried");
     }

@@ -141,7 +141,9 @@ public class OneioTokenProvider {
         }
         failures++;
         long waitMillis = backoff.ceilingMillis(failures);
-        nextRequestAllowedAt = now.plusMillis(waitMillis);
+        // From the failure, not from the request's start: a slow endpoint (a timeout) had used up the wait already,
+        // and the next request followed at once.
+        nextRequestAllowedAt = clock.instant().plusMillis(waitMillis);
         LOG.warn("ONEiO token request failed ({}); next try in {} ms", failure, waitMillis);
         throw new TokenUnavailableException("The ONEiO token endpoint failed: " + failure,
                 OffsetDateTime.ofInstant(nextRequestAllowedAt, ZoneOffset.UTC));

@@ -3,6 +3,7 @@ package com.example.bridge.oneio;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.bridge.oneio.DeliveryPolicy.Outcome;
 import java.sql.Timestamp;
@@ -58,6 +59,18 @@ class DeliveryPolicyTest {
     void a_message_given_back_before_any_post_keeps_its_last_answer_and_is_due_at_once() {
         Outcome outcome = policy.givenBack(3, 1, null, null, null, null, 503, "busy");
         assertEquals(new Outcome("QUEUED", 0, 503, "busy", outcome.nextAttemptAt(), null, "given_back"), outcome);
+    }
+
+    @Test
+    void retry_after_is_honoured_up_to_the_longest_backoff() {
+        OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC);
+        Outcome honoured = policy.decide(0, 1, 503, "120", "busy", null);
+        Outcome capped = policy.decide(0, 1, 503, "999999999", "busy", null);
+        OffsetDateTime after = OffsetDateTime.now(ZoneOffset.UTC);
+
+        assertTrue(!honoured.nextAttemptAt().isBefore(before.plusSeconds(120)), honoured.toString());
+        assertTrue(!capped.nextAttemptAt().isBefore(before.plusSeconds(300)), capped.toString());
+        assertTrue(!capped.nextAttemptAt().isAfter(after.plusSeconds(300)), capped.toString());
     }
 
     @Test
