@@ -126,6 +126,21 @@ class OneflowSetupTest {
         assertFalse(oneflow.requestsWith(TOKEN).get(0).containsHeader("x-oneflow-user-email"));
     }
 
+    /** The name is display text from Oneflow: cut to the column's 512 characters, a NUL stored as U+FFFD. */
+    @Test
+    void an_account_name_too_long_for_its_column_or_with_a_nul_is_stored_cut_and_cleaned() throws Exception {
+        String longName = "Å".repeat(600);
+        oneflow.answer(TOKEN, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"id\":" + ACCOUNT + ",\"name\":\"Acme\\u0000 " + longName + "\"}"));
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null));
+
+        assertEquals(200, response.statusCode(), response.body());
+        String stored = ("Acme\uFFFD " + longName).substring(0, 512);
+        assertEquals(stored, row(ACCOUNT).get("account_name"));
+        assertEquals(stored, json(response).get("account_name").asText());
+    }
+
     @Test
     void enable_again_replaces_the_token_and_keeps_created_at() throws Exception {
         String newToken = FakeOneflow.token("acme-rotated");

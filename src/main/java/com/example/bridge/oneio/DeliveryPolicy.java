@@ -1,5 +1,6 @@
 package com.example.bridge.oneio;
 
+import com.example.bridge.db.ColumnText;
 import com.example.bridge.db.SqlTimes;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +99,7 @@ public class DeliveryPolicy {
         if (status >= 200 && status < 300) {
             return new Outcome("DELIVERED", posts, status, null, now, now, "delivered");
         }
-        String lastError = truncate(status == 0 ? failure : answer);
+        String lastError = lastError(status == 0 ? failure : answer);
         boolean retryable = status == 0 || status == 401 || status == 408 || status == 429 || status >= 500;
         if (!retryable || attempts >= maxAttempts) {
             return new Outcome("FAILED", posts, status == 0 ? null : status, lastError, now, null, "failed");
@@ -145,7 +146,7 @@ public class DeliveryPolicy {
 
     /** No token could be had: nothing was sent, the message waits until the token provider may try again. */
     public Outcome tokenUnavailable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) TokenUnavailableException e) {
-        return new Outcome("QUEUED", 0, null, truncate(e.getMessage()), e.retryAt(), null, "waiting");
+        return new Outcome("QUEUED", 0, null, lastError(e.getMessage()), e.retryAt(), null, "waiting");
     }
 
     /** Anything else went wrong (a bug, a misconfigured receiver URL): retried later, counted as an attempt. */
@@ -196,16 +197,9 @@ public class DeliveryPolicy {
         }
     }
 
-    /**
-     * The first 1 KiB of a receiver's answer or an error, as stored in last_error. U+0000 becomes U+FFFD: PostgreSQL's
-     * text refuses it, and one such answer failed the batch UPDATE that records the outcomes of its whole batch.
-     */
-    static String truncate(String text) {
-        if (text == null) {
-            return null;
-        }
-        String stored = text.replace('\u0000', '\uFFFD');
-        return stored.length() <= MAX_ERROR_LENGTH ? stored : stored.substring(0, MAX_ERROR_LENGTH);
+    /** The first 1 KiB of a receiver's answer or an error, as stored in last_error. */
+    private static String lastError(String text) {
+        return ColumnText.fit(text, MAX_ERROR_LENGTH);
     }
 
     public OffsetDateTime now() {
