@@ -142,6 +142,39 @@ class OneioDurabilityTest {
         assertEquals(0, lost);
     }
 
+    /** The 202 of a retry is a promise too: the message is queued again on disk before the answer. */
+    @Test
+    void sigkill_right_after_a_retrys_202_keeps_the_message_queued() throws Exception {
+        Path log = Files.createTempFile("bridge-retry-sigkill", ".log");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(400));
+        String id;
+        try (BridgeProcess first = BridgeProcess.start(properties(SHORT_LEASES), log)) {
+            id = idIn(first.postJson("/oneio/messages", "{\"n\":1}", Duration.ofSeconds(10)));
+            Await.until("the message failed", Duration.ofSeconds(30), () -> "FAILED".equals(statusOf(id)));
+            // Another message's 202 makes every commit before it durable, the outcome FAILED included.
+            idIn(first.postJson("/oneio/messages", "{\"n\":2}", Duration.ofSeconds(10)));
+            oneio.receiverAnswers("token-A", aResponse().withStatus(200));
+
+            HttpResponse<String> retried = first.postJson("/oneio/messages/" + id + "/retry", "", Duration.ofSeconds(10));
+            assertEquals(202, retried.statusCode(), retried.body());
+            first.kill();
+        }
+
+        try (BridgeProcess second = BridgeProcess.start(properties(SHORT_LEASES), log)) {
+            Await.until("the retried message delivered after the restart", Duration.ofSeconds(30),
+                    () -> "DELIVERED".equals(statusOf(id)));
+        }
+    }
+
+    private static String idIn(HttpResponse<String> accepted) throws Exception {
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        return JSON.readTree(accepted.body()).get("id").asText();
+    }
+
+    private static String statusOf(String id) {
+        return (String) database.firstRow("SELECT status FROM oneio_outbox WHERE id = '" + id + "'").get("status");
+    }
+
     @Test
     void sigterm_mid_delivery_records_every_outcome_before_the_process_exits() throws Exception {
         oneio.receiverAnswers("token-A", aResponse().withStatus(200).withFixedDelay(200));
