@@ -8,7 +8,7 @@ public final class ColumnText {
 
     /**
      * At most {@code maxLength} characters, never half of a surrogate pair, with U+0000 as U+FFFD: PostgreSQL's text
-     * refuses U+0000, and a value longer than its column fails the whole statement on H2.
+     * refuses U+0000, and a value longer than its column fails an INSERT or UPDATE that does not cast it.
      */
     public static String fit(String text, int maxLength) {
         if (text == null) {
