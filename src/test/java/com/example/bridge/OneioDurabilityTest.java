@@ -13,18 +13,22 @@ import com.example.bridge.support.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -226,6 +230,40 @@ class OneioDurabilityTest {
             Await.until("a delivery in flight", Duration.ofSeconds(30), () -> !oneio.receiverRequests().isEmpty());
         } // close(): SIGTERM, then waits for the process to exit
         return log;
+    }
+
+    /** Repeats arriving at two instances at once (one group of keys in opposite orders): each gets the first id. */
+    @Test
+    void the_same_idempotency_keys_at_two_instances_at_once_each_get_the_first_id() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "several instances share a PostgreSQL server, not an embedded H2 file");
+        int groups = 10;
+        int keysPerGroup = 16;
+        try (RunningBridge a = RunningBridge.start(properties(Map.of()));
+                RunningBridge b = RunningBridge.start(properties(Map.of()))) {
+            for (int group = 0; group < groups; group++) {
+                List<CompletableFuture<HttpResponse<String>>> toA = new ArrayList<>();
+                List<CompletableFuture<HttpResponse<String>>> toB = new ArrayList<>();
+                for (int i = 0; i < keysPerGroup; i++) {
+                    toA.add(sendKeyed(a, "key-" + group + "-" + i));
+                    toB.add(sendKeyed(b, "key-" + group + "-" + (keysPerGroup - 1 - i)));
+                }
+                for (int i = 0; i < keysPerGroup; i++) {
+                    HttpResponse<String> fromA = toA.get(i).get(30, TimeUnit.SECONDS);
+                    HttpResponse<String> fromB = toB.get(keysPerGroup - 1 - i).get(30, TimeUnit.SECONDS);
+                    assertEquals(202, fromA.statusCode(), fromA.body());
+                    assertEquals(202, fromB.statusCode(), fromB.body());
+                    assertEquals(JSON.readTree(fromA.body()).get("id").asText(), JSON.readTree(fromB.body()).get("id").asText());
+                }
+            }
+        }
+        assertEquals(groups * keysPerGroup, database.count("oneio_outbox"));
+    }
+
+    private static CompletableFuture<HttpResponse<String>> sendKeyed(RunningBridge bridge, String key) {
+        return RunningBridge.client().sendAsync(HttpRequest.newBuilder(bridge.uri("/oneio/messages"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"" + key + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
