@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.Variable;
@@ -34,6 +35,8 @@ public class OutboxWriter {
     private static final int MAX_BATCH = 256;
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWriter.class);
     private static final SQLExceptionTranslator TRANSLATOR = new SQLExceptionSubclassTranslator();
+    private static final Comparator<PendingRow> BY_IDEMPOTENCY_KEY =
+            Comparator.comparing(row -> row.message.idempotencyKey(), Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private final DataSource dataSource;
     private final DurableCommits durableCommits;
@@ -98,6 +101,9 @@ public class OutboxWriter {
     }
 
     private void write(List<PendingRow> batch) {
+        // On PostgreSQL an INSERT waits at a key that another instance's open batch holds: two batches that take
+        // shared keys in opposite orders deadlock, and every request of the losing one fails. One order everywhere.
+        batch.sort(BY_IDEMPOTENCY_KEY);
         try {
             // As camel-sql's JdbcTemplate does: no connection to lend (database down) is a CannotGetJdbcConnectionException.
             try (Connection connection = DataSourceUtils.getConnection(dataSource)) {

@@ -1,0 +1,120 @@
+package com.example.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.example.bridge.db.DatabaseConfiguration;
+import com.example.bridge.db.DurableCommits;
+import com.example.bridge.oneio.MessageIds;
+import com.example.bridge.oneio.OutboxMessage;
+import com.example.bridge.oneio.OutboxWriter;
+import com.example.bridge.support.Await;
+import com.example.bridge.support.TestDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances' group commits that share Idempotency-Keys must not deadlock on PostgreSQL: each waits at a key that
+ * the other inserted first, so each batch inserts its keys in one order, the same at every instance. A deadlock
+ * fails every request of the losing batch (503), and the test's connection here plays the other instance's batch.
+ */
+class OutboxWriterLockOrderTest {
+
+    private static final String INSERT = "INSERT INTO oneio_outbox (id, idempotency_key, payload, status, attempts,"
+            + " next_attempt_at, created_at) VALUES (?, ?, '{}', 'QUEUED', 0, ?, ?)";
+
+    private final TestDatabase database = TestDatabase.create();
+    private final MessageIds ids = new MessageIds();
+    private HikariDataSource dataSource;
+    private OutboxWriter writer;
+
+    @BeforeEach
+    void emptyOutbox() {
+        assumeTrue(TestDatabase.isPostgres(), "H2 has no concurrent writers to order: one instance holds its file");
+        dataSource = new DatabaseConfiguration().dataSource(database.url(), database.user(), database.password(), 4, 5000);
+        database.clear("oneio_outbox");
+        writer = new OutboxWriter(dataSource, new DurableCommits(dataSource));
+    }
+
+    @AfterEach
+    void closePool() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
+    @Test
+    void a_batch_inserts_its_keys_in_the_order_every_instance_uses() throws Exception {
+        try (Connection holdsX = openTransaction(); Connection otherInstance = openTransaction()) {
+            insert(holdsX, "key-x");
+            insert(otherInstance, "key-a");
+            // The writer is busy with key-x until holdsX ends: key-b, then key-a, queue for its next batch.
+            Insert x = startInsert("key-x");
+            Await.until("the batch of key-x waits for the test's key-x", Duration.ofSeconds(10), this::aLockIsAwaited);
+            Insert b = startInsert("key-b");
+            awaitQueued(b);
+            Insert a = startInsert("key-a");
+            awaitQueued(a);
+            holdsX.rollback();
+            x.result().get(10, TimeUnit.SECONDS);
+
+            Await.until("the batch of key-b and key-a waits for the other instance's key-a", Duration.ofSeconds(10),
+                    this::aLockIsAwaited);
+            // The other instance's batch goes on in the same order: key-a, then key-b.
+            insert(otherInstance, "key-b");
+            otherInstance.rollback();
+
+            b.result().get(10, TimeUnit.SECONDS);
+            a.result().get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(3, database.count("oneio_outbox"));
+    }
+
+    private Connection openTransaction() throws SQLException {
+        Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    private void insert(Connection connection, String key) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, ids.next());
+            insert.setString(2, key);
+            insert.setObject(3, now);
+            insert.setObject(4, now);
+            insert.executeUpdate();
+        }
+    }
+
+    private Insert startInsert(String key) {
+        FutureTask<String> result = new FutureTask<>(
+                () -> writer.insert(new OutboxMessage(ids.next(), key, "{}", OffsetDateTime.now())));
+        Thread thread = new Thread(result, "insert " + key);
+        thread.start();
+        return new Insert(result, thread);
+    }
+
+    /** A request waits (Object.wait) only while its row is queued behind the batch being written. */
+    private static void awaitQueued(Insert insert) {
+        Await.until(insert.thread().getName() + " queued", Duration.ofSeconds(10),
+                () -> insert.thread().getState() == Thread.State.WAITING);
+    }
+
+    private boolean aLockIsAwaited() {
+        return !database.rows("SELECT pid FROM pg_locks WHERE NOT granted").isEmpty();
+    }
+
+    private record Insert(FutureTask<String> result, Thread thread) {
+    }
+}
