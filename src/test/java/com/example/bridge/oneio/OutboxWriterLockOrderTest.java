@@ -1,13 +1,10 @@
-package com.example.bridge;
+package com.example.bridge.oneio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.example.bridge.db.DatabaseConfiguration;
 import com.example.bridge.db.DurableCommits;
-import com.example.bridge.oneio.MessageIds;
-import com.example.bridge.oneio.OutboxMessage;
-import com.example.bridge.oneio.OutboxWriter;
 import com.example.bridge.support.Await;
 import com.example.bridge.support.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
@@ -24,14 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two instances' group commits that share Idempotency-Keys must not deadlock on PostgreSQL: each waits at a key that
- * the other inserted first, so each batch inserts its keys in one order, the same at every instance. A deadlock
- * fails every request of the losing batch (503), and the test's connection here plays the other instance's batch.
+ * Two instances' group commits that share Idempotency-Keys must not deadlock on PostgreSQL. An INSERT waits at a key
+ * that another open batch holds, so batches that take shared keys in opposite orders wait for each other, and the
+ * database fails the loser: every request in it answered 500. A test connection plays the other instance's batch.
  */
 class OutboxWriterLockOrderTest {
-
-    private static final String INSERT = "INSERT INTO oneio_outbox (id, idempotency_key, payload, status, attempts,"
-            + " next_attempt_at, created_at) VALUES (?, ?, '{}', 'QUEUED', 0, ?, ?)";
 
     private final TestDatabase database = TestDatabase.create();
     private final MessageIds ids = new MessageIds();
@@ -88,11 +82,12 @@ class OutboxWriterLockOrderTest {
 
     private void insert(Connection connection, String key) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now();
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        try (PreparedStatement insert = connection.prepareStatement(OutboxWriter.INSERT)) {
             insert.setString(1, ids.next());
             insert.setString(2, key);
-            insert.setObject(3, now);
+            insert.setString(3, "{}");
             insert.setObject(4, now);
+            insert.setObject(5, now);
             insert.executeUpdate();
         }
     }
