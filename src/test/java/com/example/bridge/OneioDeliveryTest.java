@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import static com.example.bridge.support.Answers.json;
 
@@ -18,6 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Ingest and delivery to ONEiO, through HTTP, with WireMock as the token endpoint and the receiver. */
 class OneioDeliveryTest {
@@ -393,6 +398,43 @@ class OneioDeliveryTest {
         HttpResponse<String> again = bridge.postJson("/oneio/messages/" + id + "/retry", "");
         assertEquals(409, again.statusCode());
         assertEquals(404, bridge.postJson("/oneio/messages/no-such-id/retry", "").statusCode());
+    }
+
+    /**
+     * A database that times out a statement or a lock wait (another instance's long transaction, say) is a transient
+     * failure: the sender gets 503 and may send again, and nothing is stored or changed meanwhile. PostgreSQL only:
+     * its statement_timeout and lock_timeout are per connection, set here through the JDBC URL.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"statement_timeout", "lock_timeout"})
+    void a_database_timeout_answers_503_and_changes_nothing(String timeout) throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "H2 has no per-connection statement or lock timeout to set here");
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswersInTurn("token-A", 422, 200);
+        String url = database.url() + (database.url().contains("?") ? "&" : "?") + "options=-c%20" + timeout + "%3D300";
+        start(Map.of("db.url", url));
+        String id = ingest("{\"n\":1}");
+        awaitStatus(id, "failed");
+
+        HttpResponse<String> retry;
+        HttpResponse<String> message;
+        try (Connection otherInstance = DriverManager.getConnection(database.url(), database.user(), database.password());
+             Statement statement = otherInstance.createStatement()) {
+            otherInstance.setAutoCommit(false);
+            statement.execute("LOCK TABLE oneio_outbox IN SHARE MODE");
+            retry = bridge.postJson("/oneio/messages/" + id + "/retry", "");
+            message = bridge.postJson("/oneio/messages", "{\"n\":2}");
+            otherInstance.rollback();
+        }
+
+        for (HttpResponse<String> answer : List.of(retry, message)) {
+            assertEquals(503, answer.statusCode(), answer.body());
+            assertEquals("database_unavailable", json(answer).get("error").asText());
+        }
+        assertEquals(1, database.count("oneio_outbox"));
+        assertEquals("failed", status(id).get("status").asText());
+        assertEquals(202, bridge.postJson("/oneio/messages/" + id + "/retry", "").statusCode());
+        awaitStatus(id, "delivered");
     }
 
     @Test
