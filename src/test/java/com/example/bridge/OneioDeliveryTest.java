@@ -411,7 +411,7 @@ class OneioDeliveryTest {
         assumeTrue(TestDatabase.isPostgres(), "H2 has no per-connection statement or lock timeout to set here");
         oneio.issuesTokens(3599, 0, "token-A");
         oneio.receiverAnswersInTurn("token-A", 422, 200);
-        String url = database.url() + (database.url().contains("?") ? "&" : "?") + "options=-c%20" + timeout + "%3D300";
+        String url = database.url() + (database.url().contains("?") ? "&" : "?") + "options=-c%20" + timeout + "%3D1000";
         start(Map.of("db.url", url));
         String id = ingest("{\"n\":1}");
         awaitStatus(id, "failed");
