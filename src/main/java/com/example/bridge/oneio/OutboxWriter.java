@@ -66,7 +66,7 @@ public class OutboxWriter {
                 return message.id();
             }
             writing = true;
-            batch = take();
+            batch = take(row);
         }
         boolean completed = false;
         try {
@@ -89,14 +89,18 @@ public class OutboxWriter {
         return message.id();
     }
 
-    private List<PendingRow> take() {
+    /** The writer's own row always goes in: its request is answered as soon as this batch is written. */
+    private List<PendingRow> take(PendingRow own) {
         if (waiting.size() <= MAX_BATCH) {
             List<PendingRow> batch = waiting;
             waiting = new ArrayList<>();
             return batch;
         }
-        List<PendingRow> batch = new ArrayList<>(waiting.subList(0, MAX_BATCH));
-        waiting = new ArrayList<>(waiting.subList(MAX_BATCH, waiting.size()));
+        waiting.remove(own);
+        List<PendingRow> batch = new ArrayList<>(MAX_BATCH);
+        batch.add(own);
+        batch.addAll(waiting.subList(0, MAX_BATCH - 1));
+        waiting = new ArrayList<>(waiting.subList(MAX_BATCH - 1, waiting.size()));
         return batch;
     }
 

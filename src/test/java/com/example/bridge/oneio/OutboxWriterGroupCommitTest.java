@@ -1,6 +1,8 @@
 package com.example.bridge.oneio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.example.bridge.db.DatabaseConfiguration;
@@ -14,18 +16,21 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
 
 /**
- * Two instances' group commits that share Idempotency-Keys must not deadlock on PostgreSQL. An INSERT waits at a key
- * that another open batch holds, so batches that take shared keys in opposite orders wait for each other, and the
- * database fails the loser: every request in it answered 500. A test connection plays the other instance's batch.
+ * The ingest's group commit under concurrency, on PostgreSQL, whose INSERT waits at a key that another open
+ * transaction holds: that is how these tests hold a batch mid-write. A test connection plays the other instance.
  */
-class OutboxWriterLockOrderTest {
+class OutboxWriterGroupCommitTest {
 
     private final TestDatabase database = TestDatabase.create();
     private final MessageIds ids = new MessageIds();
@@ -47,6 +52,10 @@ class OutboxWriterLockOrderTest {
         }
     }
 
+    /**
+     * Two instances' batches that take shared keys in opposite orders wait for each other, and the database fails
+     * the loser (a deadlock): every request in it failed.
+     */
     @Test
     void a_batch_inserts_its_keys_in_the_order_every_instance_uses() throws Exception {
         try (Connection holdsX = openTransaction(); Connection otherInstance = openTransaction()) {
@@ -72,6 +81,33 @@ class OutboxWriterLockOrderTest {
             a.result().get(10, TimeUnit.SECONDS);
         }
         assertEquals(3, database.count("oneio_outbox"));
+    }
+
+    /**
+     * More requests queue behind a write than one batch takes (256). The one that writes next must write its own row
+     * too: otherwise it answers as stored a row still waiting for a later batch, which may fail. Every request here
+     * repeats a stored key, so every one must fail; one that returned its id would have answered 202 for nothing.
+     */
+    @Test
+    void a_request_is_answered_only_once_its_own_row_is_written_when_more_queue_than_one_batch_takes() throws Exception {
+        List<Insert> inserts = new ArrayList<>();
+        try (Connection holdsKey = openTransaction()) {
+            insert(holdsKey, "key-taken");
+            inserts.add(startInsert("key-taken"));
+            Await.until("the first batch waits for the test's key", Duration.ofSeconds(10), this::aLockIsAwaited);
+            for (int i = 0; i < 2000; i++) {
+                inserts.add(startInsert("key-taken"));
+            }
+            inserts.stream().skip(1).forEach(OutboxWriterGroupCommitTest::awaitQueued);
+            holdsKey.commit();
+        }
+
+        for (Insert insert : inserts) {
+            ExecutionException failure = assertThrows(ExecutionException.class,
+                    () -> insert.result().get(30, TimeUnit.SECONDS), insert.thread().getName() + " answered as stored");
+            assertInstanceOf(DuplicateKeyException.class, failure.getCause());
+        }
+        assertEquals(1, database.count("oneio_outbox"));
     }
 
     private Connection openTransaction() throws SQLException {
