@@ -5,11 +5,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 
-/** Creates the tables that are missing, before any route starts. Statements must be idempotent. */
+/**
+ * Creates the tables that are missing, before any route starts, on a database the routes can use. Statements must be
+ * idempotent.
+ */
 public final class SchemaInstaller {
 
     private static final int ATTEMPTS = 3;
@@ -24,6 +28,8 @@ public final class SchemaInstaller {
         String[] statements = readScript(classpathResource).split(";");
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                DatabaseMetaData database = connection.getMetaData();
+                requireSupported(database.getDatabaseProductName(), database.getDatabaseMajorVersion());
                 for (String sql : statements) {
                     if (!sql.isBlank()) {
                         statement.execute(sql);
@@ -37,6 +43,17 @@ public final class SchemaInstaller {
                     throw new IllegalStateException("Could not create the database schema from " + classpathResource, e);
                 }
             }
+        }
+    }
+
+    /**
+     * The delivery's claim and the account upsert are MERGE statements, which PostgreSQL runs from version 15 on. On
+     * an older server the bundle would answer 202 to every message and deliver none: better not to start.
+     */
+    static void requireSupported(String product, int majorVersion) {
+        if ("PostgreSQL".equals(product) && majorVersion < 15) {
+            throw new IllegalStateException("The database is PostgreSQL " + majorVersion
+                    + "; the bundle needs PostgreSQL 15 or newer (it uses MERGE)");
         }
     }
 
