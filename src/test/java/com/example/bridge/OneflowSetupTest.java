@@ -38,6 +38,8 @@ class OneflowSetupTest {
     private static final String TOKEN = FakeOneflow.token("acme");
     private static final long ACCOUNT = 123;
 
+    private static final String SETUP_KEY = "setup-key-0123456789ab";
+
     private static TestDatabase database;
     private static FakeOneflow oneflow;
     private static RunningBridge bridge;
@@ -370,6 +372,34 @@ class OneflowSetupTest {
         assertEquals("ENABLED", row(ACCOUNT).get("status"));
     }
 
+    /**
+     * With the Setup URL key a disable is Oneflow's own. One that arrives while an earlier enable of a new account
+     * still waits for accounts/me wins: Oneflow revoked that enable's token at the disable. Before, the disable
+     * found no row, stored nothing, and the enable then stored the revoked token as ENABLED.
+     */
+    @Test
+    void with_the_setup_key_a_disable_of_a_new_account_supersedes_the_enable_that_arrived_before_it() throws Exception {
+        String setup = "/oneflow/setup?key=" + SETUP_KEY;
+        oneflow.slow(TOKEN, ACCOUNT, 800);
+        try (RunningBridge keyed = RunningBridge.start(properties(Map.of("oneflow.setup.key", SETUP_KEY)))) {
+            CompletableFuture<HttpResponse<String>> enable = postAsync(keyed, setup, enable(ACCOUNT, TOKEN, null));
+            Await.until("the enable asked Oneflow", Duration.ofSeconds(10), () -> oneflow.requestsWith(TOKEN).size() == 1);
+            HttpResponse<String> disable = keyed.postJson(setup, "{\"account_id\":123,\"event\":\"disable\"}");
+            HttpResponse<String> enabled = enable.join();
+
+            assertEquals(200, disable.statusCode(), disable.body());
+            assertEquals(409, enabled.statusCode(), enabled.body());
+            assertEquals("superseded", json(enabled).get("error").asText());
+            assertEquals("DISABLED", row(ACCOUNT).get("status"));
+            assertNull(row(ACCOUNT).get("api_token"));
+
+            oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+            assertEquals(200, keyed.postJson(setup, enable(ACCOUNT, TOKEN, null)).statusCode(), "enabled again later");
+            assertEquals("ENABLED", row(ACCOUNT).get("status"));
+            assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
+        }
+    }
+
     @Test
     void disable_of_an_unknown_account_answers_200_and_stores_nothing() throws Exception {
         HttpResponse<String> response = bridge.postJson("/oneflow/setup", "{\"account_id\":404,\"event\":\"disable\"}");
@@ -566,7 +596,11 @@ class OneflowSetupTest {
     }
 
     private static CompletableFuture<HttpResponse<String>> postAsync(String body) {
-        return RunningBridge.client().sendAsync(HttpRequest.newBuilder(bridge.uri("/oneflow/setup"))
+        return postAsync(bridge, "/oneflow/setup", body);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> postAsync(RunningBridge target, String path, String body) {
+        return RunningBridge.client().sendAsync(HttpRequest.newBuilder(target.uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
