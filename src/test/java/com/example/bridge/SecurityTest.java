@@ -3,12 +3,15 @@ package com.example.bridge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static com.example.bridge.OneflowSetupTest.enable;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.example.bridge.support.Answers.json;
 
+import com.example.bridge.support.Await;
 import com.example.bridge.support.CapturedLogs;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.RunningBridge;
@@ -18,9 +21,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,6 +171,36 @@ class SecurityTest {
         try (RunningBridge newOnly = RunningBridge.start(secured(Map.of("security.token-keys", NEW_KEYS)))) {
             HttpResponse<String> read = get(newOnly, "/oneflow/accounts/32/token", ADMIN_KEY);
             assertEquals(FakeOneflow.token("rotate-32"), json(read).get("token").asText());
+        }
+    }
+
+    /**
+     * A rotation that re-encrypts a token while a disable (without the Setup URL key) checks that token with Oneflow
+     * does not undo the disable: the token is the same, only its encryption changed. Before, the disable compared
+     * the stored ciphertext, answered 409 superseded and left the revoked token stored as ENABLED.
+     */
+    @Test
+    void a_rotation_while_a_disable_checks_the_token_does_not_keep_the_revoked_token() throws Exception {
+        String token = FakeOneflow.token("rotate-41");
+        oneflow.account(token, 41, "Rotate 41");
+        try (RunningBridge old = RunningBridge.start(secured(Map.of()))) {
+            assertEquals(200, old.postJson("/oneflow/setup", enable(41, token, null)).statusCode());
+        }
+        oneflow.answer(token, aResponse().withStatus(401).withFixedDelay(800));
+        try (RunningBridge bridge = RunningBridge.start(secured(Map.of("security.token-keys",
+                NEW_KEYS + "," + TestSecurity.TOKEN_KEYS)))) {
+            CompletableFuture<HttpResponse<String>> disable = RunningBridge.client().sendAsync(
+                    HttpRequest.newBuilder(bridge.uri("/oneflow/setup")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"account_id\":41,\"event\":\"disable\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Await.until("the disable asked Oneflow", Duration.ofSeconds(10), () -> oneflow.requestsWith(token).size() == 2);
+            HttpResponse<String> rotated = post(bridge, "/oneflow/token-keys/rotate", "", ADMIN_KEY);
+            assertEquals(1, json(rotated).get("rotated").asInt(), rotated.body());
+            HttpResponse<String> disabled = disable.join();
+
+            assertEquals(200, disabled.statusCode(), disabled.body());
+            assertEquals("DISABLED", database.firstRow("SELECT status FROM oneflow_account WHERE account_id = 41").get("status"));
+            assertNull(storedToken(41));
         }
     }
 
