@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Setup URL (Automatic Authentication), through HTTP, against WireMock as Oneflow and a real database. */
 class OneflowSetupTest {
@@ -209,6 +210,19 @@ class OneflowSetupTest {
         assertEquals("oneflow_unavailable", json(response).get("error").asText());
         assertEquals("120", response.headers().firstValue("Retry-After").orElse(null));
         assertEquals(1, oneflow.requestsWith(TOKEN).size(), "a 429 is not retried by the bundle");
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    /** Asking again would not help: not a 502, whose message says to try again later. */
+    @ParameterizedTest
+    @ValueSource(ints = {400, 404, 422})
+    void another_oneflow_refusal_becomes_422_and_stores_nothing(int status) throws Exception {
+        oneflow.status(TOKEN, status);
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, "jane@acme.example"));
+
+        assertEquals(422, response.statusCode(), response.body());
+        assertEquals("oneflow_refused", json(response).get("error").asText());
         assertEquals(0, database.count("oneflow_account"));
     }
 
@@ -398,6 +412,21 @@ class OneflowSetupTest {
             assertEquals("ENABLED", row(ACCOUNT).get("status"));
             assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
         }
+    }
+
+    /** Only a 401 or 403 proves the stored token dead: Oneflow's 404 to the check cannot tell, like an outage. */
+    @Test
+    void disable_whose_check_oneflow_refuses_otherwise_answers_502_and_changes_nothing() throws Exception {
+        oneflow.account(TOKEN, ACCOUNT, "Acme AB");
+        assertEquals(200, bridge.postJson("/oneflow/setup", enable(ACCOUNT, TOKEN, null)).statusCode());
+        oneflow.status(TOKEN, 404);
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/setup", "{\"account_id\":123,\"event\":\"disable\"}");
+
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("oneflow_unavailable", json(response).get("error").asText());
+        assertEquals("ENABLED", row(ACCOUNT).get("status"));
+        assertEquals(TOKEN, TestSecurity.tokenIn(row(ACCOUNT)));
     }
 
     @Test

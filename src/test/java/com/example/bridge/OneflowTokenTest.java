@@ -1,5 +1,6 @@
 package com.example.bridge;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -103,6 +104,22 @@ class OneflowTokenTest {
 
         assertEquals(401, response.statusCode());
         assertEquals("Invalid Oneflow API Token", json(response).get("message").asText());
+        assertEquals(0, database.count("oneflow_account"));
+    }
+
+    /** The connect page's user can mend this (a mistyped email, say): no "try again later". */
+    @Test
+    void another_refusal_from_oneflow_is_422_and_stores_nothing() throws Exception {
+        oneflow.answer(TOKEN, aResponse().withStatus(404).withHeader("Retry-After", "30"));
+
+        HttpResponse<String> response = bridge.postJson("/oneflow/token",
+                "{\"token\":\"" + TOKEN + "\",\"email\":\"jane@acme.example\"}");
+
+        assertEquals(422, response.statusCode(), response.body());
+        assertEquals("oneflow_refused", json(response).get("error").asText());
+        assertEquals("Oneflow refused to check this token (HTTP 404); check the token and the user email",
+                json(response).get("message").asText());
+        assertFalse(response.headers().firstValue("Retry-After").isPresent());
         assertEquals(0, database.count("oneflow_account"));
     }
 

@@ -189,7 +189,9 @@ class OpenApiContractTest {
         String limited = FakeOneflow.token("rate-limited");
         String dated = FakeOneflow.token("retry-dated");
         String broken = FakeOneflow.token("server-error");
+        String notFound = FakeOneflow.token("not-found");
         oneflow.status(refused, 403);
+        oneflow.status(notFound, 404);
         oneflow.account(other, 999, "Someone Else AB");
         oneflow.answer(limited, aResponse().withStatus(429).withHeader("Retry-After", "120"));
         oneflow.answer(dated, aResponse().withStatus(503).withHeader("Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT"));
@@ -200,6 +202,7 @@ class OpenApiContractTest {
         HttpResponse<String> rateLimited = exchange(Call.postJson("/oneflow/setup", enable(ACCOUNT, limited, null)), 502);
         HttpResponse<String> retryDated = exchange(Call.postJson("/oneflow/setup", enable(ACCOUNT, dated, null)), 502);
         HttpResponse<String> serverError = exchange(Call.postJson("/oneflow/setup", enable(ACCOUNT, broken, null)), 502);
+        assertError(exchange(Call.postJson("/oneflow/setup", enable(ACCOUNT, notFound, null)), 422), "oneflow_refused");
 
         assertError(rateLimited, "oneflow_unavailable");
         assertEquals("120", rateLimited.headers().firstValue("Retry-After").orElse(null));
@@ -288,13 +291,16 @@ class OpenApiContractTest {
     void show_token_refusals_match_the_description() throws Exception {
         String refused = FakeOneflow.token("refused");
         String down = FakeOneflow.token("down");
+        String notFound = FakeOneflow.token("not-found");
         oneflow.status(refused, 401);
+        oneflow.status(notFound, 400);
         oneflow.answer(down, aResponse().withStatus(503).withHeader("Retry-After", "30"));
 
         assertError(exchange(Call.postJson("/oneflow/token", "{\"token\":\"" + refused + "\"}"), 401), "invalid_oneflow_token");
         HttpResponse<String> unavailable = exchange(Call.postJson("/oneflow/token", "{\"token\":\"" + down + "\"}"), 502);
         assertError(unavailable, "oneflow_unavailable");
         assertEquals("30", unavailable.headers().firstValue("Retry-After").orElse(null));
+        assertError(exchange(Call.postJson("/oneflow/token", "{\"token\":\"" + notFound + "\"}"), 422), "oneflow_refused");
         assertError(refusal(Call.postJson("/oneflow/token", "{\"email\":\"a@b.se\"}"), 400, true), "invalid_request");
         assertError(refusal(Call.postJson("/oneflow/token", "token="), 400, true), "invalid_json");
         assertError(refusal(Call.post("/oneflow/token", "application/x-www-form-urlencoded", "token=abc"), 400, true),
