@@ -15,6 +15,7 @@ import org.apache.camel.support.service.ServiceSupport;
 public class DatabaseConfiguration implements CamelConfiguration {
 
     private HikariDataSource dataSource;
+    private boolean compactsH2File;
     private DurableCommits durableCommits;
     private DatabaseHealthCheck healthCheck;
     private StorageEngineHealthCheck storageEngineHealthCheck;
@@ -34,6 +35,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
         HikariConfig config = new HikariConfig();
         config.setPoolName("bridge-db");
         config.setJdbcUrl(withH2Options(url));
+        compactsH2File = H2FileCompaction.takesOver(url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -69,6 +71,10 @@ public class DatabaseConfiguration implements CamelConfiguration {
         if (!options.contains("QUERY_CACHE_SIZE")) {
             withOptions.append(";QUERY_CACHE_SIZE=0");
         }
+        // H2FileCompaction does this work instead, in steps short enough not to hold up the group commits.
+        if (H2FileCompaction.takesOver(url)) {
+            withOptions.append(";AUTO_COMPACT_FILL_RATE=0");
+        }
         return withOptions.toString();
     }
 
@@ -81,6 +87,13 @@ public class DatabaseConfiguration implements CamelConfiguration {
                 dataSource.close();
             }
         }, true, true);
+        if (dataSource == null) {
+            throw new IllegalStateException("The data source is bound after configure: H2FileCompaction would not run");
+        }
+        // Added after the pool's closing service, so that it stops first.
+        if (compactsH2File) {
+            camelContext.addService(new H2FileCompaction(camelContext, dataSource), true, true);
+        }
     }
 
     @BindToRegistry("durableCommits")

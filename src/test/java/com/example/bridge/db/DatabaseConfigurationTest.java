@@ -10,16 +10,16 @@ import org.junit.jupiter.api.Test;
 class DatabaseConfigurationTest {
 
     @Test
-    void an_h2_url_gets_no_exit_hook_and_no_plan_cache() {
-        assertEquals("jdbc:h2:file:./data/bridge;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=0",
+    void an_h2_url_gets_no_exit_hook_no_plan_cache_and_no_compaction_of_h2s_own() {
+        assertEquals("jdbc:h2:file:./data/bridge;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=0;AUTO_COMPACT_FILL_RATE=0",
                 DatabaseConfiguration.withH2Options("jdbc:h2:file:./data/bridge"));
     }
 
     @Test
     void options_the_url_sets_itself_are_kept() {
-        assertEquals("jdbc:h2:file:./x;QUERY_CACHE_SIZE=8;DB_CLOSE_ON_EXIT=FALSE",
-                DatabaseConfiguration.withH2Options("jdbc:h2:file:./x;QUERY_CACHE_SIZE=8"));
-        assertEquals("jdbc:h2:file:./x;AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=0",
+        assertEquals("jdbc:h2:file:./x;QUERY_CACHE_SIZE=8;AUTO_COMPACT_FILL_RATE=90;DB_CLOSE_ON_EXIT=FALSE",
+                DatabaseConfiguration.withH2Options("jdbc:h2:file:./x;QUERY_CACHE_SIZE=8;AUTO_COMPACT_FILL_RATE=90"));
+        assertEquals("jdbc:h2:file:./x;AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=0;AUTO_COMPACT_FILL_RATE=0",
                 DatabaseConfiguration.withH2Options("jdbc:h2:file:./x;AUTO_SERVER=TRUE"));
     }
 
