@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rewrites the sparse parts of an embedded H2 file in small steps, in place of H2's own background compaction.
- * H2 rewrites up to a quarter of its auto-commit buffer (about 4.75 MB with the image's heap) at a time, holding the
- * store lock that every CHECKPOINT needs: group commits waited 65-142 ms behind it, and the ingest's p99 was 54-106 ms
- * where it was 11-14 ms with that compaction off (bench/HISTORY.md). Off without a replacement, the file grew without
- * bound under the outbox retention. So the bundle turns H2's off (AUTO_COMPACT_FILL_RATE=0) and rewrites at most
- * {@link #STEP_BYTES} every {@link #STEP_MILLIS} ms: the same work in short holds of the lock.
+ * H2 rewrites up to a quarter of its auto-commit buffer (4.75 MiB at the image's heap) at a time, holding the store
+ * lock that every CHECKPOINT needs: group commits waited 65-142 ms behind it, and the ingest's p99 was 54.15-106.08 ms
+ * where it was 11.39-13.78 ms with that compaction off (bench/HISTORY.md). Off without a replacement, the file grew
+ * without bound under the outbox retention. So the bundle turns H2's off (AUTO_COMPACT_FILL_RATE=0) and rewrites at
+ * most {@link #STEP_BYTES} every {@link #STEP_MILLIS} ms: the same work in short holds of the lock (p99 16.23-27.64 ms,
+ * README "Benchmark"; the file stayed bounded under retention).
  */
 public class H2FileCompaction extends ServiceSupport {
 
