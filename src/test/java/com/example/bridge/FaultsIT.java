@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.bridge.support.Await;
+import com.example.bridge.support.CapturedLogs;
 import com.example.bridge.support.FakeOneflow;
 import com.example.bridge.support.FakeOneio;
 import com.example.bridge.support.RunningBridge;
@@ -268,7 +269,9 @@ class FaultsIT {
             long stopAt;
             long startedAgainAt;
             Set<String> storedIds;
-            try (RunningBridge bridge = RunningBridge.start(properties);
+            List<String> errorLines;
+            try (CapturedLogs logs = CapturedLogs.attach();
+                 RunningBridge bridge = RunningBridge.start(properties);
                  Load load = new Load(messages, spread, n -> message(bridge, n))) {
                 Await.until(acknowledgedBeforeStop + " messages acknowledged", Duration.ofSeconds(30),
                         () -> load.answered(202) >= acknowledgedBeforeStop);
@@ -284,6 +287,7 @@ class FaultsIT {
                         .GET()).statusCode(), "ready again without a restart of the bridge");
                 awaitBacklogDrained(rows, -1, Duration.ofSeconds(60));
                 storedIds = stored(rows);
+                errorLines = logs.errors();
             } finally {
                 postgres.close();
             }
@@ -319,6 +323,8 @@ class FaultsIT {
                     + "; claimed (DELIVERING) just before the stop: " + claimedAtStop + "; database up again after "
                     + TimeUnit.NANOSECONDS.toMillis(startedAgainAt - stopAt) + " ms");
             assertEquals(0, deliveries.lost(), "every 202 delivered");
+            // An outage is a WARN (and readiness DOWN): ERROR is kept for faults of the bundle's own.
+            assertEquals(List.of(), errorLines, "no ERROR logged");
         } finally {
             TempDirectories.deleteRecursively(dataDirectory);
         }

@@ -437,6 +437,36 @@ class OneioDeliveryTest {
         awaitStatus(id, "delivered");
     }
 
+    /**
+     * An outcome the database will not record (a PostgreSQL lock_timeout while another connection locks the outbox)
+     * is logged once, as the batch poll's WARN, not also as an ERROR with a stack trace; the message stays claimed and
+     * is delivered again once its lease runs out (delivery is at least once).
+     */
+    @Test
+    void an_outcome_the_database_cannot_record_is_a_warning_and_the_message_is_delivered_again() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "H2 has no per-connection lock timeout to set here");
+        oneio.issuesTokens(3599, 0, "token-A");
+        oneio.receiverAnswers("token-A", aResponse().withStatus(200).withFixedDelay(500));
+        String url = database.url() + (database.url().contains("?") ? "&" : "?") + "options=-c%20lock_timeout%3D500";
+        try (CapturedLogs logs = CapturedLogs.attach()) {
+            start(Map.of("db.url", url, "oneflow.timeout-ms", "1000", "oneio.delivery.lease-seconds", "4"));
+            String id = ingest("{\"n\":1}");
+            Await.until("the first POST", DELIVERY_TIMEOUT, () -> oneio.receiverRequests().size() == 1);
+            try (Connection otherInstance = DriverManager.getConnection(database.url(), database.user(), database.password());
+                 Statement statement = otherInstance.createStatement()) {
+                otherInstance.setAutoCommit(false);
+                statement.execute("LOCK TABLE oneio_outbox IN SHARE MODE");
+                Await.until("the outcome refused", DELIVERY_TIMEOUT, () -> logs.lines().stream()
+                        .anyMatch(line -> line.startsWith("oneio-deliver-batch poll failed")));
+                otherInstance.rollback();
+            }
+            awaitStatus(id, "delivered");
+
+            assertEquals(2, oneio.receiverRequests().size(), "delivered again after the lease");
+            assertEquals(List.of(), logs.errors());
+        }
+    }
+
     @Test
     void token_endpoint_refusing_leaves_messages_queued_and_is_not_hammered() throws Exception {
         oneio.tokenEndpointAnswers(aResponse().withStatus(401).withHeader("Content-Type", "application/json")

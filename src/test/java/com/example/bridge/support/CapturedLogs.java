@@ -2,6 +2,7 @@ package com.example.bridge.support;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -14,6 +15,8 @@ public final class CapturedLogs extends AbstractAppender implements AutoCloseabl
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private final List<String> linesWithLoggers = new CopyOnWriteArrayList<>();
+
+    private final List<String> errors = new CopyOnWriteArrayList<>();
 
     private CapturedLogs() {
         super("captured-logs", null, null, true, Property.EMPTY_ARRAY);
@@ -35,6 +38,9 @@ public final class CapturedLogs extends AbstractAppender implements AutoCloseabl
         }
         lines.add(line.toString());
         linesWithLoggers.add(event.getLoggerName() + ": " + line);
+        if (event.getLevel().isMoreSpecificThan(Level.ERROR)) {
+            errors.add(event.getLoggerName() + ": " + line);
+        }
     }
 
     public List<String> lines() {
@@ -44,6 +50,11 @@ public final class CapturedLogs extends AbstractAppender implements AutoCloseabl
     /** Lines as {@code logger-name: message}. */
     public List<String> linesWithLoggers() {
         return List.copyOf(linesWithLoggers);
+    }
+
+    /** Lines logged at ERROR or FATAL, as {@code logger-name: message}. */
+    public List<String> errors() {
+        return List.copyOf(errors);
     }
 
     @Override
