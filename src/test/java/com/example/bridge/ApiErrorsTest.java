@@ -65,13 +65,13 @@ class ApiErrorsTest {
 
     @ParameterizedTest
     @CsvSource({
-            "write-over-closed-connection, 503, database_unavailable",
-            "no-connection,                503, database_unavailable",
-            "lock-timeout,                 503, database_unavailable",
-            "wrapped-outage,               503, database_unavailable",
-            "other-uncategorized,          500, internal_error",
-            "integrity,                    500, internal_error",
-            "bug,                          500, internal_error"})
+            "unclassified-write,  503, database_unavailable",
+            "no-connection,       503, database_unavailable",
+            "lock-timeout,        503, database_unavailable",
+            "wrapped-outage,      503, database_unavailable",
+            "other-uncategorized, 500, internal_error",
+            "integrity,           500, internal_error",
+            "bug,                 500, internal_error"})
     void a_failure_is_answered_by_its_outermost_database_exception(String kind, int status, String error)
             throws IOException {
         HttpResponse<String> answer = bridge.get("/test/failures/" + kind);
