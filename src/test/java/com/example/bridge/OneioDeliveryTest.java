@@ -411,8 +411,7 @@ class OneioDeliveryTest {
         assumeTrue(TestDatabase.isPostgres(), "H2 has no per-connection statement or lock timeout to set here");
         oneio.issuesTokens(3599, 0, "token-A");
         oneio.receiverAnswersInTurn("token-A", 422, 200);
-        String url = database.url() + (database.url().contains("?") ? "&" : "?") + "options=-c%20" + timeout + "%3D1000";
-        start(Map.of("db.url", url));
+        start(Map.of("db.url", urlWithTimeout(timeout, 1000)));
         String id = ingest("{\"n\":1}");
         awaitStatus(id, "failed");
 
@@ -447,9 +446,9 @@ class OneioDeliveryTest {
         assumeTrue(TestDatabase.isPostgres(), "H2 has no per-connection lock timeout to set here");
         oneio.issuesTokens(3599, 0, "token-A");
         oneio.receiverAnswers("token-A", aResponse().withStatus(200).withFixedDelay(500));
-        String url = database.url() + (database.url().contains("?") ? "&" : "?") + "options=-c%20lock_timeout%3D500";
         try (CapturedLogs logs = CapturedLogs.attach()) {
-            start(Map.of("db.url", url, "oneflow.timeout-ms", "1000", "oneio.delivery.lease-seconds", "4"));
+            start(Map.of("db.url", urlWithTimeout("lock_timeout", 500), "oneflow.timeout-ms", "1000",
+                    "oneio.delivery.lease-seconds", "4"));
             String id = ingest("{\"n\":1}");
             Await.until("the first POST", DELIVERY_TIMEOUT, () -> oneio.receiverRequests().size() == 1);
             try (Connection otherInstance = DriverManager.getConnection(database.url(), database.user(), database.password());
@@ -465,6 +464,11 @@ class OneioDeliveryTest {
             assertEquals(2, oneio.receiverRequests().size(), "delivered again after the lease");
             assertEquals(List.of(), logs.errors());
         }
+    }
+
+    /** The test database's URL with a PostgreSQL timeout (statement_timeout, lock_timeout) for each connection. */
+    private String urlWithTimeout(String timeout, int millis) {
+        return database.url() + (database.url().contains("?") ? "&" : "?") + "options=-c%20" + timeout + "%3D" + millis;
     }
 
     @Test

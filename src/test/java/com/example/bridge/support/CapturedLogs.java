@@ -37,9 +37,10 @@ public final class CapturedLogs extends AbstractAppender implements AutoCloseabl
             line.append(" | ").append(t);
         }
         lines.add(line.toString());
-        linesWithLoggers.add(event.getLoggerName() + ": " + line);
+        String lineWithLogger = event.getLoggerName() + ": " + line;
+        linesWithLoggers.add(lineWithLogger);
         if (event.getLevel().isMoreSpecificThan(Level.ERROR)) {
-            errors.add(event.getLoggerName() + ": " + line);
+            errors.add(lineWithLogger);
         }
     }
 
