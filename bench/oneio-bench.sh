@@ -42,6 +42,9 @@ concurrency=4
 jar=$(realpath "${BENCH_JAR:-target/oneflow-oneio-bridge.jar}")
 stand_in_port=$(free_port)
 bridge_port=$(free_port)
+# Camel's thread names as "<pool> #<counter>": Linux keeps 15 characters of a thread's name, which Camel's own pattern
+# spends on "Camel (camel-1)" (see thread_cpu).
+thread_names='#name# ##counter#'
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 stat() {  # one counter of the stand-in; asks again while the busy stand-in does not answer
   local value=""
@@ -82,7 +85,7 @@ start_bundle() {
   (cd "$work" && exec env ONEIO_TOKEN_URL="http://127.0.0.1:$stand_in_port/oauth2/token" \
     ONEIO_RECEIVER_URL="http://127.0.0.1:$stand_in_port/api/v2" ONEIO_CLIENT_ID=bench ONEIO_CLIENT_SECRET=bench-secret \
     ONEIO_DELIVERY_CONCURRENCY="$concurrency" CAMEL_SERVER_PORT="$port" CAMEL_MANAGEMENT_PORT="$(free_port)" \
-    "$@" java "@$OLDPWD/deploy/jvm.options" -XX:MaxRAM=768m -jar "$jar" > "$log" 2>&1) &
+    CAMEL_MAIN_THREADNAMEPATTERN="$thread_names" "$@" java "@$OLDPWD/deploy/jvm.options" -XX:MaxRAM=768m -jar "$jar" > "$log" 2>&1) &
   pids+=($!)
 }
 # ceiling PORT: the HTTP layer's own ceiling, the same wrk load at a route that only returns a constant page; sets
@@ -139,10 +142,25 @@ compiler_jiffies() {  # CPU of the bridge's JIT compiler threads so far, in 1/10
   done
   echo "$sum"
 }
+# thread_cpu PID: a line per thread of PID: its id, its name (digits as N, so that a pool's threads add up; spaces as
+# _) and its CPU so far (user and system, in 1/100 s). Read from /proc, not from a profiler: JFR's samples put 10.4% of
+# an end-to-end burst in H2FileCompaction, where turning that compaction off saved no CPU per message (bench/HISTORY.md).
+thread_cpu() {
+  cat /proc/"$1"/task/*/stat 2>/dev/null | awk '{
+    i = index($0, "("); j = match($0, /\) [A-Za-z] /)
+    name = substr($0, i + 1, j - i - 1); gsub(/[0-9]+/, "N", name); gsub(/ /, "_", name)
+    split(substr($0, j + 2), f, " "); print $1, name, f[12] + f[13] }'
+}
+# thread_cpu_spent BEFORE AFTER: each thread's CPU between the two thread_cpu outputs, as "name jiffies"
+thread_cpu_spent() {
+  awk 'NR == FNR { before[$1] = $3; next } { print $2, $3 - before[$1] }' "$1" "$2"
+}
 until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
 relay_port=$(free_port)
-background java "@deploy/jvm.options" -XX:MaxRAM=768m -cp "$jar" bench/MemoryRelay.java "$relay_port" \
-  "http://127.0.0.1:$stand_in_port/api/v2" "$concurrency" "$messages" > "$work/relay.log" 2>&1
+CAMEL_MAIN_THREADNAMEPATTERN="$thread_names" background java "@deploy/jvm.options" -XX:MaxRAM=768m -cp "$jar" \
+  bench/MemoryRelay.java "$relay_port" "http://127.0.0.1:$stand_in_port/api/v2" "$concurrency" "$messages" \
+  > "$work/relay.log" 2>&1
+relay_pid=$!
 until grep -q 'started in' "$work/relay.log"; do sleep 0.1; done
 
 # until the receiver has at least $1 messages and no more arrive for a second. It looks once a second: the timed steps
@@ -195,6 +213,8 @@ warm_up_and_deliver "$relay_port"
 # One line per round in $work/rounds.txt; the table at the end shows them and their medians.
 printf '{"id":"e2e","source":"h2load"}' > "$work/message.json"
 : > "$work/rounds.txt"
+: > "$work/bridge-threads.txt"
+: > "$work/relay-threads.txt"
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds..." >&2
   ceiling "$bridge_port"
@@ -216,7 +236,10 @@ for round in $(seq "$rounds"); do
 
   # (b) end to end through the bridge
   jit_b=$(compiler_jiffies)
+  thread_cpu "$bridge_pid" > "$work/threads-before.txt"
   post_timed "http://127.0.0.1:$bridge_port/oneio/messages" "$work/e2e.txt"
+  thread_cpu "$bridge_pid" > "$work/threads-after.txt"
+  thread_cpu_spent "$work/threads-before.txt" "$work/threads-after.txt" >> "$work/bridge-threads.txt"
   jit_b=$(( $(compiler_jiffies) - jit_b ))
   bridge_rate=$rate
 
@@ -234,7 +257,10 @@ for round in $(seq "$rounds"); do
 
   # (d) the same messages through the relay, right after
   bridge_accepted=$accepted bridge_delivered=$delivered
+  thread_cpu "$relay_pid" > "$work/threads-before.txt"
   post_timed "http://127.0.0.1:$relay_port/oneio/messages" "$work/relay.txt"
+  thread_cpu "$relay_pid" > "$work/threads-after.txt"
+  thread_cpu_spent "$work/threads-before.txt" "$work/threads-after.txt" >> "$work/relay-threads.txt"
   relay_accepted=$accepted relay_rate=$rate
   relay_ratio=$(awk -v a="$relay_rate" -v b="$direct_rate" 'BEGIN { printf "%.3f", a / b }')
   bridge_to_relay=$(awk -v a="$bridge_rate" -v b="$relay_rate" 'BEGIN { printf "%.3f", a / b }')
@@ -265,3 +291,17 @@ r="$work/rounds.txt"
 echo "| median | $(column_median "$r" 2) | $(column_median "$r" 3) | $(column_median "$r" 4) / $(column_median "$r" 5) | | | $(column_median "$r" 9) | $(column_median "$r" 10) | $(column_median "$r" 11) | $(column_median "$r" 13) msg/s | $(column_median "$r" 16) | $(column_median "$r" 18) | $(column_median "$r" 19) | $(column_median "$r" 20) | |"
 echo "relay: $(awk '{ s += $17 } END { print s }' "$r") of $(( messages * rounds )) accepted"
 echo "token requests during the whole run: $tokens"
+echo
+# Per delivered message: the CPU of all rounds' (b) (or (d)) over all the messages they delivered.
+bridge_messages=$(awk '{ s += $8 } END { print s }' "$r")
+relay_messages=$(awk '{ s += $17 } END { print s }' "$r")
+echo "CPU per message during (b) at the bundle and during (d) at the relay, by thread (all rounds; 1 jiffy = 10 ms):"
+echo "| threads | bundle (b) µs per message | relay (d) µs per message |"
+echo "|---|---:|---:|"
+awk -v nb="$bridge_messages" -v nr="$relay_messages" '
+  FILENAME ~ /bridge/ { b[$1] += $2; bt += $2; names[$1] } FILENAME ~ /relay/ { r[$1] += $2; rt += $2; names[$1] }
+  END {
+    for (n in names) if (b[n] + r[n] > 0) printf "%d | %s | %.1f | %.1f |\n", b[n] + r[n], n, b[n] * 10000 / nb, r[n] * 10000 / nr
+    printf "999999999 | all | %.1f | %.1f |\n", bt * 10000 / nb, rt * 10000 / nr
+  }' "$work/bridge-threads.txt" "$work/relay-threads.txt" | sort -t'|' -k1,1nr | sed 's/^[0-9]* |/|/'
+
