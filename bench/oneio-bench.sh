@@ -133,15 +133,6 @@ wait "$alone_pid" "${db_pid[@]}" || true
 new_database bench
 start_bundle "$bridge_port" "$work/bridge.log" "${db_env[@]}"
 bridge_pid=$!
-compiler_jiffies() {  # CPU of the bridge's JIT compiler threads so far, in 1/100 s
-  local task sum=0
-  for task in /proc/$bridge_pid/task/*; do
-    grep -q CompilerThre "$task/comm" 2>/dev/null || continue
-    # utime and stime: the 14th and 15th fields, counted after the thread name's closing parenthesis
-    sum=$(( sum + $(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }') ))
-  done
-  echo "$sum"
-}
 # thread_cpu PID: a line per thread of PID: its id, its name (digits as N, so that a pool's threads add up; spaces as
 # _) and its CPU so far (user and system, in 1/100 s). Read from /proc, not from a profiler: JFR's samples put 10.4% of
 # an end-to-end burst in H2FileCompaction, where turning that compaction off saved no CPU per message (bench/HISTORY.md).
@@ -154,6 +145,9 @@ thread_cpu() {
 # thread_cpu_spent BEFORE AFTER: each thread's CPU between the two thread_cpu outputs, as "name jiffies"
 thread_cpu_spent() {
   awk 'NR == FNR { before[$1] = $3; next } { print $2, $3 - before[$1] }' "$1" "$2"
+}
+compiler_jiffies() {  # CPU of the bridge's JIT compiler threads so far, in 1/100 s
+  thread_cpu "$bridge_pid" | awk '$2 ~ /CompilerThre/ { sum += $3 } END { print sum + 0 }'
 }
 until curl -sf -o /dev/null "http://127.0.0.1:$bridge_port/oneflow/connect"; do sleep 0.05; done
 relay_port=$(free_port)
